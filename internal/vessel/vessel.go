@@ -55,3 +55,10 @@ type RawSentence struct {
 	Received time.Time // UTC receive time
 	Line     string    // the line as received, without the line terminator
 }
+
+// Snapshot is the latest known state of one vessel: its last position and, when one has been
+// received, its static data (Static.MMSI is 0 when none has been).
+type Snapshot struct {
+	Position Position
+	Static   Static
+}
