@@ -35,6 +35,9 @@ type FeedStats struct {
 	Unparseable int64  // lines or payloads that could not be parsed
 	Other       int64  // valid NMEA sentences that are not AIS (e.g. GPS), skipped
 	Dropped     int64  // decoded messages dropped because the write queue was full
+	// Acknowledged counts the messages whose batch the sink has persisted. It is a live counter of
+	// the running pipeline; stores need not persist it (what they hold is, by definition, acknowledged).
+	Acknowledged int64
 }
 
 // Sink persists batches. WriteBatch returns only after the batch is durable (the write is
