@@ -18,6 +18,8 @@ type Batch struct {
 	// Feeds carries the cumulative counters of each feed that contributed to the batch, so the
 	// counters persisted always match the data persisted.
 	Feeds []FeedStats
+
+	acks []feedAck // messages per feed, acknowledged once the batch is written
 }
 
 // FeedStats are the cumulative counters of one feed. All counts are since the feed was created
