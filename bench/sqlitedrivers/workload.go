@@ -1,0 +1,208 @@
+// Package sqlitedrivers compares SQLite drivers for Go on Accord's store workload: bulk inserts
+// of AIS positions in batched transactions, and a point read of a vessel's latest position.
+//
+// Each driver lives in its own sub-package (modernc, mattn, ncruces) because two of them register
+// the same database/sql driver name ("sqlite3") and cannot share one test binary. All three run
+// the identical workload defined here, through database/sql, on one connection, with the pragmas
+// the store uses (WAL journal, the synchronous level under test, 64 MiB page cache).
+//
+// Run: go test -run '^$' -bench . -benchtime 3x ./...   (from this directory; see README.md).
+package sqlitedrivers
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Schema is the positions table as the store lays it out for SQLite: times in Unix milliseconds,
+// NULL for "not available" values, one index on (mmsi, t) for tracks and point reads.
+const Schema = `
+CREATE TABLE positions (
+	id INTEGER PRIMARY KEY,
+	mmsi INTEGER NOT NULL,
+	t INTEGER NOT NULL,
+	lat REAL NOT NULL,
+	lon REAL NOT NULL,
+	sog REAL,
+	cog REAL,
+	heading REAL,
+	nav_status INTEGER,
+	msg_type INTEGER NOT NULL,
+	feed_id INTEGER NOT NULL,
+	raw_id INTEGER
+);
+CREATE INDEX positions_mmsi_t ON positions(mmsi, t);
+`
+
+const cols = 11
+
+// BatchRows is the number of positions per transaction, about what ingest hands the store
+// at 200,000 messages/s with a 25 ms flush interval.
+const BatchRows = 5000
+
+// Opener opens a database/sql handle on a file path with the driver under test.
+type Opener func(path string) (*sql.DB, error)
+
+type row struct {
+	mmsi              int64
+	t                 int64
+	lat, lon          float64
+	sog, cog, heading any
+	nav, msgType      int64
+	feed, raw         int64
+}
+
+func makeRows(n int, seed uint64) []row {
+	r := rand.New(rand.NewPCG(seed, 1))
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	rows := make([]row, n)
+	for i := range rows {
+		var hdg any = float64(r.IntN(360))
+		if i%7 == 0 {
+			hdg = nil // not available
+		}
+		rows[i] = row{
+			mmsi: 200000000 + int64(r.IntN(20000)), t: t0 + int64(i)*5,
+			lat: -90 + 180*r.Float64(), lon: -180 + 360*r.Float64(),
+			sog: 30 * r.Float64(), cog: 360 * r.Float64(), heading: hdg,
+			nav: int64(r.IntN(16)), msgType: 1, feed: 1, raw: int64(i / 500),
+		}
+	}
+	return rows
+}
+
+func open(tb testing.TB, o Opener, sync string) *sql.DB {
+	tb.Helper()
+	db, err := o(filepath.Join(tb.TempDir(), "bench.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	tb.Cleanup(func() { db.Close() })
+	for _, p := range []string{
+		"PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=" + sync,
+		"PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY",
+	} {
+		if _, err := db.Exec(p); err != nil {
+			tb.Fatalf("%s: %v", p, err)
+		}
+	}
+	if _, err := db.Exec(Schema); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+func insertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO positions (mmsi,t,lat,lon,sog,cog,heading,nav_status,msg_type,feed_id,raw_id) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
+	}
+	return b.String()
+}
+
+// writeBatch inserts rows in one transaction, perStmt rows per prepared INSERT.
+func writeBatch(ctx context.Context, db *sql.DB, rows []row, perStmt int, args []any) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	full, err := tx.PrepareContext(ctx, insertSQL(perStmt))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	for len(rows) > 0 {
+		n := min(perStmt, len(rows))
+		args = args[:0]
+		for _, r := range rows[:n] {
+			args = append(args, r.mmsi, r.t, r.lat, r.lon, r.sog, r.cog, r.heading, r.nav, r.msgType, r.feed, r.raw)
+		}
+		st := full
+		if n < perStmt {
+			if st, err = tx.PrepareContext(ctx, insertSQL(n)); err != nil {
+				return err
+			}
+			defer st.Close()
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return tx.Commit()
+}
+
+// BenchInsert measures positions inserted per second, BatchRows per transaction and perStmt rows
+// per multi-row INSERT, at the given synchronous level (NORMAL or FULL).
+func BenchInsert(b *testing.B, o Opener, perStmt int, sync string) {
+	db := open(b, o, sync)
+	ctx := context.Background()
+	rows := makeRows(BatchRows, 1)
+	args := make([]any, 0, perStmt*cols)
+	total := 0
+	start := time.Now()
+	for b.Loop() {
+		if err := writeBatch(ctx, db, rows, perStmt, args); err != nil {
+			b.Fatal(err)
+		}
+		total += len(rows)
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "rows/s")
+}
+
+// BenchPointRead measures reading one vessel's latest position through the (mmsi, t) index
+// in a table of 200,000 positions.
+func BenchPointRead(b *testing.B, o Opener) {
+	db := open(b, o, "NORMAL")
+	ctx := context.Background()
+	rows := makeRows(200000, 2)
+	args := make([]any, 0, 200*cols)
+	for i := 0; i < len(rows); i += BatchRows {
+		if err := writeBatch(ctx, db, rows[i:min(i+BatchRows, len(rows))], 200, args); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := db.PrepareContext(ctx, "SELECT t, lat, lon, sog, cog, heading, nav_status FROM positions WHERE mmsi = ? ORDER BY t DESC LIMIT 1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var (
+		t, nav             int64
+		lat, lon, sog, cog float64
+		hdg                sql.NullFloat64
+	)
+	i := 0
+	for b.Loop() {
+		r := rows[i%len(rows)]
+		i += 7919
+		if err := st.QueryRowContext(ctx, r.mmsi).Scan(&t, &lat, &lon, &sog, &cog, &hdg, &nav); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Run runs the whole comparison for one driver.
+func Run(b *testing.B, o Opener) {
+	for _, perStmt := range []int{1, 100, 500} {
+		for _, sync := range []string{"NORMAL", "FULL"} {
+			if perStmt == 1 && sync == "FULL" {
+				continue
+			}
+			b.Run(fmt.Sprintf("insert/perStmt=%d/sync=%s", perStmt, sync), func(b *testing.B) { BenchInsert(b, o, perStmt, sync) })
+		}
+	}
+	b.Run("pointread", func(b *testing.B) { BenchPointRead(b, o) })
+}
