@@ -1,0 +1,34 @@
+# Accord — build, demo and test entry points. See README.md.
+.PHONY: demo build web test lint fuzz bench clean
+
+GO ?= go
+ACCORD_DATA ?= ./var/demo
+LISTEN ?= 127.0.0.1:8080
+
+# Command 1: build everything and run the server fed by the simulator.
+demo: build
+	./bin/accord serve --listen $(LISTEN) --data $(ACCORD_DATA) --simulate demo --speedup 10
+
+build: web
+	$(GO) build -o bin/accord ./cmd/accord
+
+# The map bundle: npm packages from the lockfile, built into internal/web/static/dist (embedded).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+web: node_modules/.package-lock.json
+	node web/build.mjs
+
+# Command 2: every test. Tests needing PostgreSQL, a browser or ../shared/data skip with a
+# printed reason outside CI; under CI=true they run.
+test: web
+	$(GO) test -count=1 ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+clean:
+	rm -rf bin internal/web/static/dist

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"accord/internal/ingest"
+	"accord/internal/sim"
+	"accord/internal/store"
+	"accord/internal/web"
+)
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "serve", "serve [--listen ADDR] [--data DIR | --dsn DSN] [--simulate SCENARIO] [--nmea-tcp ADDR] [--nmea-udp ADDR] [--nmea-connect ADDR]")
+	var cfg Config
+	apply := commonFlags(fs, e, &cfg)
+	listen := fs.String("listen", "", "HTTP listen address (ACCORD_LISTEN; default 127.0.0.1:8080; port 0 picks a free port)")
+	scenario := fs.String("simulate", "", "feed the server from the built-in simulator with this scenario (see `accord simulate --list`)")
+	speedup := fs.Float64("speedup", 1, "simulator speed: simulated seconds per wall-clock second")
+	seed := fs.Uint64("seed", 1, "simulator seed")
+	var tcpServers, udps, tcpClients multiFlag
+	fs.Var(&tcpServers, "nmea-tcp", "accept NMEA pushed by receivers on this TCP address (repeatable)")
+	fs.Var(&udps, "nmea-udp", "listen for NMEA datagrams on this UDP address (repeatable)")
+	fs.Var(&tcpClients, "nmea-connect", "connect to a receiver's NMEA TCP port at this address (repeatable)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := apply(); err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	for _, a := range tcpServers {
+		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "tcp-server", Addr: a})
+	}
+	for _, a := range udps {
+		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "udp", Addr: a})
+	}
+	for _, a := range tcpClients {
+		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "tcp-client", Addr: a})
+	}
+	var sc *sim.Scenario
+	if *scenario != "" {
+		s, err := sim.Lookup(*scenario)
+		if err != nil {
+			return err
+		}
+		sc = &s
+	}
+	log, err := newLogger(cfg.Log, e.stderr)
+	if err != nil {
+		return err
+	}
+	srv := &server{cfg: cfg, log: log, scenario: sc, speedup: *speedup, seed: *seed, stdout: e.stdout}
+	return srv.run(ctx)
+}
+
+// server is one running `accord serve`: its store, ingest pipeline, feeds and HTTP server.
+type server struct {
+	cfg      Config
+	log      *slog.Logger
+	scenario *sim.Scenario
+	speedup  float64
+	seed     uint64
+	stdout   io.Writer
+}
+
+// run serves until ctx is done, then shuts down in order: stop accepting HTTP and feed input,
+// flush the pipeline (everything acknowledged is persisted), close the store.
+func (s *server) run(ctx context.Context) error {
+	st, err := store.Open(ctx, store.Config{DSN: s.cfg.DSN, DataDir: s.cfg.DataDir}, s.log)
+	if err != nil {
+		return fmt.Errorf("open store (%s): %w", storeWhere(s.cfg), err)
+	}
+	defer st.Close()
+
+	pipe := ingest.New(st, ingestOptions(s.cfg.Ingest), s.log)
+	feedCtx, stopFeeds := context.WithCancel(context.Background())
+	defer stopFeeds()
+	var feeds sync.WaitGroup
+	for _, fc := range s.cfg.Feeds {
+		if err := s.startFeed(feedCtx, &feeds, pipe, fc); err != nil {
+			stopFeeds()
+			feeds.Wait()
+			pipe.Close()
+			return err
+		}
+	}
+	if s.scenario != nil {
+		s.startSimulator(feedCtx, &feeds, pipe)
+	}
+
+	handler := web.New(web.Config{
+		Vessels:  st,
+		NotFound: store.ErrNotFound,
+		Feeds:    pipe,
+		Ready:    st,
+		Extra:    pipe.WriteMetrics,
+	}, s.log)
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		stopFeeds()
+		feeds.Wait()
+		pipe.Close()
+		return fmt.Errorf("listen on %s: %w (choose another address with --listen)", s.cfg.Listen, err)
+	}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(s.stdout, "Accord is serving on http://%s/ (store: %s)\n", ln.Addr(), storeWhere(s.cfg))
+	s.log.Info("serving", "addr", ln.Addr().String(), "node", s.cfg.Node.ID, "store", st.Dialect())
+
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- hs.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err = <-httpErr:
+	}
+	s.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(shutCtx)
+	stopFeeds()
+	feeds.Wait()
+	if cerr := pipe.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if stats, serr := pipe.Feeds(context.Background()); serr == nil {
+		for _, f := range stats {
+			s.log.Info("feed closed", "feed", f.Name, "messages", f.Messages, "acknowledged", f.Acknowledged, "dropped", f.Dropped)
+		}
+	}
+	return err
+}
+
+// startFeed starts one configured feed's source goroutine.
+func (s *server) startFeed(ctx context.Context, wg *sync.WaitGroup, pipe *ingest.Pipeline, fc FeedConfig) error {
+	if fc.Name == "" {
+		fc.Name = fc.Kind + ":" + fc.Addr
+		if fc.Kind == "file" {
+			fc.Name = "file:" + strings.Join(fc.Paths, ",")
+		}
+	}
+	if fc.Originator == "" {
+		fc.Originator = s.cfg.Node.State
+	}
+	if fc.TLP == "" {
+		fc.TLP = "GREEN"
+	}
+	if err := checkTLP(fc.TLP); err != nil {
+		return fmt.Errorf("feed %s: %w", fc.Name, err)
+	}
+	info := ingest.FeedInfo{Name: fc.Name, Kind: fc.Kind, Originator: fc.Originator, TLP: fc.TLP, Block: fc.Kind != "udp"}
+	feed := pipe.AddFeed(info)
+	log := s.log.With("feed", fc.Name)
+	// stream runs fn with a fresh decoder and releases it when fn returns.
+	stream := func(fn func(lines ingest.LineFunc) error) error {
+		dec := newLineDecoder()
+		defer feed.Release(dec)
+		return fn(feed.Lines(dec))
+	}
+	var runFn func() error
+	switch fc.Kind {
+	case "tcp-client":
+		runFn = func() error {
+			return stream(func(lines ingest.LineFunc) error { return ingest.TCPClient(ctx, fc.Addr, lines, log) })
+		}
+	case "tcp-server":
+		ln, err := net.Listen("tcp", fc.Addr)
+		if err != nil {
+			return fmt.Errorf("feed %s: listen: %w", fc.Name, err)
+		}
+		s.log.Info("accepting NMEA over TCP", "feed", fc.Name, "addr", ln.Addr().String())
+		var mu sync.Mutex
+		decs := map[string]ingest.LineDecoder{}
+		runFn = func() error {
+			defer func() {
+				mu.Lock()
+				for _, d := range decs {
+					feed.Release(d)
+				}
+				mu.Unlock()
+			}()
+			return ingest.TCPServer(ctx, ln, func(peer string) ingest.LineFunc {
+				dec := newLineDecoder()
+				mu.Lock()
+				decs[peer] = dec
+				mu.Unlock()
+				return feed.Lines(dec)
+			}, log)
+		}
+	case "udp":
+		pc, err := net.ListenPacket("udp", fc.Addr)
+		if err != nil {
+			return fmt.Errorf("feed %s: listen: %w", fc.Name, err)
+		}
+		s.log.Info("accepting NMEA over UDP", "feed", fc.Name, "addr", pc.LocalAddr().String())
+		runFn = func() error {
+			return stream(func(lines ingest.LineFunc) error { return ingest.UDP(ctx, pc, lines, log) })
+		}
+	case "file":
+		runFn = func() error {
+			return stream(func(lines ingest.LineFunc) error { return ingest.ReadFiles(ctx, fc.Paths, lines, nil) })
+		}
+	default:
+		return fmt.Errorf("feed %s: kind %q: want tcp-client, tcp-server, udp or file", fc.Name, fc.Kind)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := runFn(); err != nil && ctx.Err() == nil {
+			log.Error("feed stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// startSimulator feeds the server from the built-in simulator, in real time times speedup,
+// starting now.
+func (s *server) startSimulator(ctx context.Context, wg *sync.WaitGroup, pipe *ingest.Pipeline) {
+	feed := pipe.AddFeed(ingest.FeedInfo{Name: "simulator:" + s.scenario.Name, Kind: "simulator",
+		Originator: s.cfg.Node.State, TLP: "GREEN", Block: true})
+	dec := newLineDecoder()
+	lines := feed.Lines(dec)
+	opt := sim.Options{Seed: s.seed, Start: time.Now().UTC().Truncate(time.Second), Duration: 30 * 24 * time.Hour,
+		Realtime: true, Speedup: s.speedup}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer feed.Release(dec)
+		err := sim.Run(ctx, *s.scenario, opt, newSimEncoder(), func(line string, at time.Time) error {
+			lines([]byte(line), time.Now().UTC())
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("simulator stopped", "err", err)
+		}
+	}()
+}
