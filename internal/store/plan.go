@@ -1,0 +1,293 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"accord/internal/ingest"
+	"accord/internal/vessel"
+)
+
+// plan is a validated batch, prepared in Go so that the transaction only writes: the latest
+// position per vessel deduplicated, static reports merged per vessel, raw sentences packed
+// into one compressed evidence block per feed.
+type plan struct {
+	feeds     []ingest.FeedStats // deduplicated by name, last wins, sorted by name
+	refs      []string           // names of feeds referenced by records but absent from feeds
+	positions []vessel.Position  // as given
+	latest    []vessel.Position  // newest position per MMSI, sorted by MMSI
+	statics   []vessel.Static    // merged per MMSI, sorted by MMSI
+	evidence  []evidenceBlock    // one per feed with raw sentences, sorted by feed
+	now       time.Time
+}
+
+// evidenceBlock is the raw sentences of one feed in one batch.
+type evidenceBlock struct {
+	feed        string
+	first, last time.Time // receive times, UTC
+	lines       int
+	sum         [sha256.Size]byte // SHA-256 of the uncompressed records
+	payload     []byte            // gzip of records "<receive Unix ms>\t<line>\n"
+}
+
+// TLPLevels are the TLP 2.0 levels a feed may carry.
+var TLPLevels = []string{"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}
+
+func makePlan(b *ingest.Batch) (*plan, error) {
+	p := &plan{positions: b.Positions, now: time.Now().UTC()}
+	known := make(map[string]bool, len(b.Feeds))
+	for i, f := range b.Feeds {
+		if f.Name == "" {
+			return nil, fmt.Errorf("feed %d: empty name", i)
+		}
+		if f.Originator == "" {
+			return nil, fmt.Errorf("feed %q: no originator agency: configure the agency that owns its data", f.Name)
+		}
+		if !slices.Contains(TLPLevels, f.TLP) {
+			return nil, fmt.Errorf("feed %q: TLP %q is not one of %s", f.Name, f.TLP, strings.Join(TLPLevels, ", "))
+		}
+		if known[f.Name] {
+			j := slices.IndexFunc(p.feeds, func(g ingest.FeedStats) bool { return g.Name == f.Name })
+			p.feeds[j] = f
+			continue
+		}
+		known[f.Name] = true
+		p.feeds = append(p.feeds, f)
+	}
+	slices.SortFunc(p.feeds, func(a, b ingest.FeedStats) int { return strings.Compare(a.Name, b.Name) })
+	ref := func(name string) {
+		if !known[name] {
+			known[name] = true
+			p.refs = append(p.refs, name)
+		}
+	}
+
+	latest := make(map[uint32]int)
+	for i := range b.Positions {
+		v := &b.Positions[i]
+		if err := checkPosition(v); err != nil {
+			return nil, fmt.Errorf("position %d (MMSI %09d, feed %q): %w", i, v.MMSI, v.Source, err)
+		}
+		ref(v.Source)
+		if j, ok := latest[v.MMSI]; !ok {
+			latest[v.MMSI] = len(p.latest)
+			p.latest = append(p.latest, *v)
+		} else if !v.Time.Before(p.latest[j].Time) {
+			p.latest[j] = *v
+		}
+	}
+	slices.SortFunc(p.latest, func(a, b vessel.Position) int { return cmp.Compare(a.MMSI, b.MMSI) })
+
+	statics := make(map[uint32]int)
+	for i := range b.Statics {
+		v := &b.Statics[i]
+		if v.MMSI == 0 || v.Source == "" || v.Time.IsZero() {
+			return nil, fmt.Errorf("static report %d (MMSI %09d, feed %q): MMSI, feed and time are required", i, v.MMSI, v.Source)
+		}
+		ref(v.Source)
+		if j, ok := statics[v.MMSI]; ok {
+			p.statics[j] = mergeStatic(p.statics[j], *v)
+		} else {
+			statics[v.MMSI] = len(p.statics)
+			p.statics = append(p.statics, *v)
+		}
+	}
+	slices.SortFunc(p.statics, func(a, b vessel.Static) int { return cmp.Compare(a.MMSI, b.MMSI) })
+
+	ev, err := packEvidence(b.Raw)
+	if err != nil {
+		return nil, err
+	}
+	p.evidence = ev
+	for _, e := range ev {
+		ref(e.feed)
+	}
+	return p, nil
+}
+
+func checkPosition(v *vessel.Position) error {
+	switch {
+	case v.MMSI == 0:
+		return errors.New("MMSI 0")
+	case v.Source == "":
+		return errors.New("no feed (Source)")
+	case v.Time.IsZero():
+		return errors.New("no time")
+	case !(v.Lat >= -90 && v.Lat <= 90):
+		return fmt.Errorf("latitude %g outside -90..90", v.Lat)
+	case !(v.Lon >= -180 && v.Lon <= 180):
+		return fmt.Errorf("longitude %g outside -180..180", v.Lon)
+	}
+	return nil
+}
+
+// mergeStatic applies report r over the known data old: fields r leaves empty (empty string,
+// zero integer, NaN) keep old's value; class, time and feed are r's.
+func mergeStatic(old, r vessel.Static) vessel.Static {
+	m := r
+	if m.IMO == 0 {
+		m.IMO = old.IMO
+	}
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&m.Name, old.Name}, {&m.CallSign, old.CallSign}, {&m.Destination, old.Destination}, {&m.Flag, old.Flag},
+	} {
+		if *f.dst == "" {
+			*f.dst = f.src
+		}
+	}
+	if m.ShipType == 0 {
+		m.ShipType = old.ShipType
+	}
+	for _, f := range []struct {
+		dst *float64
+		src float64
+	}{
+		{&m.Length, old.Length}, {&m.Beam, old.Beam}, {&m.Draught, old.Draught},
+	} {
+		if math.IsNaN(*f.dst) {
+			*f.dst = f.src
+		}
+	}
+	return m
+}
+
+var gzipWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return w
+}}
+
+// packEvidence groups raw sentences by feed (in order of first appearance, then sorted by feed)
+// and compresses each group.
+func packEvidence(raw []vessel.RawSentence) ([]evidenceBlock, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	type group struct {
+		block evidenceBlock
+		buf   []byte
+	}
+	var groups []*group
+	byFeed := map[string]*group{}
+	for i, r := range raw {
+		if r.Source == "" {
+			return nil, fmt.Errorf("raw sentence %d: no feed (Source)", i)
+		}
+		if strings.ContainsAny(r.Line, "\n") {
+			return nil, fmt.Errorf("raw sentence %d (feed %q): line contains a newline", i, r.Source)
+		}
+		g := byFeed[r.Source]
+		if g == nil {
+			g = &group{block: evidenceBlock{feed: r.Source, first: r.Received, last: r.Received}}
+			byFeed[r.Source] = g
+			groups = append(groups, g)
+		}
+		g.block.lines++
+		if r.Received.Before(g.block.first) {
+			g.block.first = r.Received
+		}
+		if r.Received.After(g.block.last) {
+			g.block.last = r.Received
+		}
+		g.buf = strconv.AppendInt(g.buf, r.Received.UnixMilli(), 10)
+		g.buf = append(g.buf, '\t')
+		g.buf = append(g.buf, r.Line...)
+		g.buf = append(g.buf, '\n')
+	}
+	out := make([]evidenceBlock, 0, len(groups))
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	for _, g := range groups {
+		var z bytes.Buffer
+		z.Grow(len(g.buf) / 4)
+		zw.Reset(&z)
+		if _, err := zw.Write(g.buf); err != nil {
+			return nil, fmt.Errorf("compress evidence: %w", err)
+		}
+		if err := zw.Close(); err != nil {
+			return nil, fmt.Errorf("compress evidence: %w", err)
+		}
+		g.block.sum = sha256.Sum256(g.buf)
+		g.block.payload = z.Bytes()
+		out = append(out, g.block)
+	}
+	slices.SortFunc(out, func(a, b evidenceBlock) int { return strings.Compare(a.feed, b.feed) })
+	return out, nil
+}
+
+// unpackEvidence decompresses one evidence block, checks its SHA-256 and line count, and
+// appends to dst its sentences received with from <= time < to.
+func unpackEvidence(dst []vessel.RawSentence, feed string, payload, sum []byte, lines int, from, to time.Time) ([]vessel.RawSentence, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(payload))
+	if err != nil {
+		return dst, fmt.Errorf("evidence: %w", err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return dst, fmt.Errorf("evidence: %w", err)
+	}
+	if got := sha256.Sum256(data); !bytes.Equal(got[:], sum) {
+		return dst, fmt.Errorf("evidence: SHA-256 %x does not match the stored %x: the block was altered", got, sum)
+	}
+	n := 0
+	fromMs, toMs := from.UnixMilli(), to.UnixMilli()
+	for line := range bytes.Lines(data) {
+		n++
+		line = bytes.TrimSuffix(line, []byte{'\n'})
+		tab := bytes.IndexByte(line, '\t')
+		if tab < 0 {
+			return dst, fmt.Errorf("evidence: record %d has no tab", n)
+		}
+		ms, err := strconv.ParseInt(string(line[:tab]), 10, 64)
+		if err != nil {
+			return dst, fmt.Errorf("evidence: record %d: %w", n, err)
+		}
+		if ms >= fromMs && ms < toMs {
+			dst = append(dst, vessel.RawSentence{Source: feed, Received: time.UnixMilli(ms).UTC(), Line: string(line[tab+1:])})
+		}
+	}
+	if n != lines {
+		return dst, fmt.Errorf("evidence: %d records, want %d", n, lines)
+	}
+	return dst, nil
+}
+
+// nullFloat maps NaN to SQL NULL.
+func nullFloat(v float64) any {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return v
+}
+
+// nullString maps "not reported" (empty) to SQL NULL.
+func nullString(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+func floatOrNaN(v *float64) float64 {
+	if v == nil {
+		return math.NaN()
+	}
+	return *v
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMs(v int64) time.Time { return time.UnixMilli(v).UTC() }
