@@ -107,7 +107,6 @@ type Assembler struct {
 	free       []*group
 	sources    map[string]string
 	gh         time.Time // time from the last $PGHP line, until a sentence takes it
-	ghSum      int
 	hasGH      bool
 	c          Counters
 }
@@ -125,7 +124,6 @@ func NewAssembler(timeout time.Duration) *Assembler {
 		maxPending: DefaultMaxPending,
 		buf:        make([]byte, 0, 256),
 		sources:    make(map[string]string),
-		ghSum:      -1,
 	}
 }
 
@@ -162,6 +160,7 @@ func (a *Assembler) Feed(line []byte, recv time.Time) (*Message, bool, error) {
 	s := &a.s
 	k, err := parse(line, s)
 	if err != nil {
+		a.hasGH = false // a $PGHP line dates only the line that follows it
 		if k == kindBad && isChecksum(err) {
 			a.c.BadChecksum++
 		} else {
@@ -175,11 +174,12 @@ func (a *Assembler) Feed(line []byte, recv time.Time) (*Message, bool, error) {
 		return nil, false, nil
 	case kindOther:
 		a.c.Other++
+		a.hasGH = false
 		return nil, false, nil
 	case kindPGHP:
 		a.c.Other++
 		if !s.gh.IsZero() {
-			a.gh, a.ghSum, a.hasGH = s.gh, s.ghSum, true
+			a.gh, a.hasGH = s.gh, true
 		}
 		return nil, false, nil
 	}
@@ -234,6 +234,10 @@ func (a *Assembler) Feed(line []byte, recv time.Time) (*Message, bool, error) {
 		key.source = a.intern(src)
 	}
 	gi := a.find(&key)
+	if gi < 0 && key.source == "" && key.group < 0 && s.Num > 1 {
+		// Some feeds put the tag block (and so the source) on the first sentence only.
+		gi = a.findAnySource(&key)
+	}
 	if gi >= 0 {
 		// Compare feed times only with feed times: a $PGHP line may date the first part only.
 		g := a.pending[gi]
@@ -333,6 +337,17 @@ func (a *Assembler) intern(b []byte) string {
 func (a *Assembler) find(k *groupKey) int {
 	for i, g := range a.pending {
 		if g.key == *k {
+			return i
+		}
+	}
+	return -1
+}
+
+func (a *Assembler) findAnySource(k *groupKey) int {
+	for i, g := range a.pending {
+		gk := g.key
+		gk.source = ""
+		if gk == *k {
 			return i
 		}
 	}

@@ -52,6 +52,16 @@ func TestAssembler(t *testing.T) {
 			withTag("s:rY,c:1418172113", vdm(1, 1, "", "B", p3, 0)),
 			withTag("g:2-2-42", vdm(2, 2, "3", "A", p2, 2)),
 		}, []string{p3, p1 + p2}, 0},
+		{"source on first part only", []string{
+			withTag("s:rX,c:1418169601", vdm(2, 1, "3", "A", p1, 0)), vdm(2, 2, "3", "A", p2, 2),
+		}, []string{p1 + p2}, 0},
+		{"different sources", []string{
+			withTag("s:rX", vdm(2, 1, "3", "A", p1, 0)), withTag("s:rY", vdm(2, 1, "3", "A", p2, 0)),
+			withTag("s:rY", vdm(2, 2, "3", "A", p3, 2)), withTag("s:rX", vdm(2, 2, "3", "A", p3, 2)),
+		}, []string{p2 + p3, p1 + p3}, 0},
+		{"gps between parts", []string{
+			vdm(2, 1, "1", "A", p1, 0), "$GPGLL,5250.53669,N,00542.34920,E,213950.00,A,A*67", "", vdm(2, 2, "1", "A", p2, 2),
+		}, []string{p1 + p2}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +108,7 @@ func TestAssemblerTimes(t *testing.T) {
 		{"receive", []string{s1}, TimeReceived, t0},
 		{"gatehouse", []string{"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17", s1}, TimeGatehouse, time.Date(2008, 5, 9, 0, 0, 0, 10e6, time.UTC)},
 		{"gatehouse then comment", []string{"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17", "# c", s1}, TimeGatehouse, time.Date(2008, 5, 9, 0, 0, 0, 10e6, time.UTC)},
+		{"gatehouse cleared by a bad line", []string{"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17", "junk", s1}, TimeReceived, t0},
 		{"gatehouse used once", []string{"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17", s1, s1}, TimeReceived, t0},
 		{"line", []string{"1550303566 " + s1}, TimeLine, time.Unix(1550303566, 0)},
 		{"station", []string{s1 + ",r003669945,1213777200"}, TimeStation, time.Unix(1213777200, 0)},
@@ -108,9 +119,7 @@ func TestAssemblerTimes(t *testing.T) {
 			a := NewAssembler(0)
 			var m *Message
 			for _, l := range tt.lines {
-				if mm, ok, err := a.Feed([]byte(l), t0); err != nil {
-					t.Fatal(err)
-				} else if ok {
+				if mm, ok, _ := a.Feed([]byte(l), t0); ok {
 					m = mm
 				}
 			}

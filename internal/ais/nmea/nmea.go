@@ -106,8 +106,7 @@ type Sentence struct {
 	StationTime    time.Time
 	HasStationTime bool
 
-	gh    time.Time // $PGHP time, for the Assembler
-	ghSum int       // checksum of the sentence the $PGHP line dates, -1 when unknown
+	gh time.Time // $PGHP time, for the Assembler
 }
 
 type kind uint8
@@ -221,7 +220,7 @@ func atoi(b []byte) (int64, bool) {
 
 // parse fills s from line and reports what kind of line it is.
 func parse(line []byte, s *Sentence) (kind, error) {
-	*s = Sentence{SeqID: -1, ghSum: -1, Tag: TagBlock{LineCount: -1}}
+	*s = Sentence{SeqID: -1, Tag: TagBlock{LineCount: -1}}
 	if len(line) > MaxLineLen {
 		return kindBad, &ParseError{Field: "line", Detail: fmt.Sprintf("%d bytes, the limit is %d", len(line), MaxLineLen), Err: ErrTooLong}
 	}
@@ -455,8 +454,9 @@ func parseLeadingTime(b []byte) (time.Time, bool) {
 	return time.Unix(sec, ns).UTC(), true
 }
 
-// parsePGHP reads "$PGHP,1,yyyy,m,d,h,m,s,ms,…,hh": a Gatehouse timestamp (UTC) for the
-// following sentence, whose checksum is the last field. A malformed $PGHP leaves s.gh zero.
+// parsePGHP reads "$PGHP,1,yyyy,m,d,h,m,s,ms,…": a Gatehouse timestamp (UTC) for the
+// following sentence. A malformed $PGHP leaves s.gh zero. (The last field often, but not
+// always, repeats the checksum of the following sentence; it is not relied upon.)
 func parsePGHP(f []byte, s *Sentence) {
 	if len(f) == 0 {
 		return
@@ -464,7 +464,6 @@ func parsePGHP(f []byte, s *Sentence) {
 	f = f[1:] // the comma after the address
 	var v [8]int
 	n := 0
-	var last []byte
 	for {
 		i := indexByte(f, ',')
 		fld := f
@@ -479,17 +478,13 @@ func parsePGHP(f []byte, s *Sentence) {
 			v[n] = int(x)
 		}
 		n++
-		last = fld
 		if i < 0 {
 			break
 		}
 		f = f[i+1:]
 	}
-	if n < 8 || v[0] != 1 || v[2] < 1 || v[2] > 12 || v[3] < 1 || v[3] > 31 || v[4] > 23 || v[5] > 59 || v[6] > 60 || v[7] > 999 {
+	if n < 8 || v[0] != 1 || v[1] < 1970 || v[1] > 9999 || v[2] < 1 || v[2] > 12 || v[3] < 1 || v[3] > 31 || v[4] > 23 || v[5] > 59 || v[6] > 60 || v[7] > 999 {
 		return
 	}
 	s.gh = time.Date(v[1], time.Month(v[2]), v[3], v[4], v[5], v[6], v[7]*int(time.Millisecond), time.UTC)
-	if len(last) == 2 && hexVal(last[0]) >= 0 && hexVal(last[1]) >= 0 {
-		s.ghSum = hexVal(last[0])<<4 | hexVal(last[1])
-	}
 }
