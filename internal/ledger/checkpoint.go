@@ -168,4 +168,3 @@ next:
 	}
 	return out, nil
 }
-

@@ -54,7 +54,7 @@ func keyHash(name string, alg byte, pub []byte) uint32 {
 
 func splitSkey(skey string) (name string, alg byte, seed []byte, err error) {
 	rest, ok := strings.CutPrefix(skey, "PRIVATE+KEY+")
-	parts := strings.Split(rest, "+")
+	parts := strings.SplitN(rest, "+", 3)
 	if !ok || len(parts) != 3 || !validName(parts[0]) || len(parts[1]) != 8 {
 		return "", 0, nil, errors.New("malformed signer key: want PRIVATE+KEY+name+hash+base64")
 	}
@@ -132,7 +132,7 @@ type cosignatureVerifier struct {
 // note.Verifier for C2SP tlog-cosignature cosignature/v1 signatures. Use it with
 // [OpenCheckpoint] or note.Open.
 func NewCosignatureVerifier(vkey string) (note.Verifier, error) {
-	parts := strings.Split(vkey, "+")
+	parts := strings.SplitN(vkey, "+", 3)
 	if len(parts) != 3 || !validName(parts[0]) || len(parts[1]) != 8 {
 		return nil, fmt.Errorf("witness key %.40q: want name+hash+base64", vkey)
 	}
