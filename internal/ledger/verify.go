@@ -206,6 +206,13 @@ func Verify(ctx context.Context, r LogReader, opts VerifyOptions) Report {
 			problem(ProblemBadCheckpoint, -1, size, recordKey{}, "%s checkpoint: %v", source, err)
 			return
 		}
+		for _, name := range sc.Unverified {
+			for _, w := range opts.Witnesses {
+				if w.Name() == name {
+					problem(ProblemBadCheckpoint, -1, sc.Size, recordKey{}, "%s checkpoint: signature named %s is not by that witness's key", source, name)
+				}
+			}
+		}
 		rep.Cosignatures += len(sc.Cosignatures)
 		cps = append(cps, cp{sc, source})
 	}
@@ -247,7 +254,11 @@ func Verify(ctx context.Context, r LogReader, opts VerifyOptions) Report {
 		firstIndex := tlog.StoredHashIndex(0, tb.n)
 		for _, se := range entries {
 			if se.Seq != expected {
-				problem(ProblemMissingEntry, expected, -1, recordKey{}, "entries %d to %d are missing (deleted); the next stored entry is %d", expected, se.Seq-1, se.Seq)
+				if se.Seq == expected+1 {
+					problem(ProblemMissingEntry, expected, -1, recordKey{}, "entry %d is missing (deleted); the next stored entry is %d", expected, se.Seq)
+				} else {
+					problem(ProblemMissingEntry, expected, -1, recordKey{}, "entries %d to %d are missing (deleted); the next stored entry is %d", expected, se.Seq-1, se.Seq)
+				}
 			}
 			expected = se.Seq + 1
 			e, err := ParseEntry(se.Data)
@@ -285,13 +296,19 @@ func Verify(ctx context.Context, r LogReader, opts VerifyOptions) Report {
 				gi++
 			}
 			lvl, n := tlog.SplitStoredHashIndex(p.Index)
-			leaf := n << lvl // first leaf under this node
-			rk := byLeaf[tlog.StoredHashIndex(0, leaf)]
+			first, last := n<<lvl, (n+1)<<lvl-1 // leaf positions under this node
+			var rk recordKey
+			where := fmt.Sprintf("the leaf of tree position %d", first)
+			if lvl > 0 {
+				where = fmt.Sprintf("the node over tree positions %d to %d", first, last)
+			} else {
+				rk = byLeaf[p.Index]
+			}
 			switch {
 			case gi == len(got) || got[gi].Index != p.Index:
-				problem(ProblemStoredHash, leaf, -1, rk, "stored hash %d (level %d) is missing", p.Index, lvl)
+				problem(ProblemStoredHash, first, -1, rk, "stored hash %d, %s, is missing", p.Index, where)
 			case got[gi].Hash != p.Hash:
-				problem(ProblemStoredHash, leaf, -1, rk, "stored hash %d (level %d) is %s, recomputed %s", p.Index, lvl, got[gi].Hash, p.Hash)
+				problem(ProblemStoredHash, first, -1, rk, "stored hash %d, %s, is %s; recomputed %s", p.Index, where, got[gi].Hash, p.Hash)
 			}
 		}
 	}

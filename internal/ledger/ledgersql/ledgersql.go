@@ -42,6 +42,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Now gives entry times for events without one. Default time.Now.
 	Now func() time.Time
+
+	// fault, set only by tests, is called before and after every write with its name; an
+	// error makes the write fail (after=false: before it happened; after=true: after it
+	// persisted).
+	fault func(point string, after bool) error
 }
 
 // Log is an open ledger. Its methods are safe for concurrent use.
@@ -56,11 +61,6 @@ type Log struct {
 	stop   context.CancelFunc
 
 	cpMu sync.Mutex // serialises checkpoint signing
-
-	// fault, when set by tests, is called before and after every write with its name; an
-	// error makes the write fail (after=false: before it happened; after=true: after it
-	// persisted).
-	fault func(point string, after bool) error
 }
 
 type job struct {
@@ -226,6 +226,9 @@ func (l *Log) runBatch(ctx context.Context, batch []*job) (err error) {
 			tx.Rollback()
 		}
 	}()
+	if err := l.hook("begin", true); err != nil {
+		return err
+	}
 	var evs []ledger.Event
 	var ok []*job
 	for i, j := range batch {
@@ -313,10 +316,10 @@ func (l *Log) Record(ctx context.Context, tx *sql.Tx, ev ledger.Event) (int64, e
 }
 
 func (l *Log) hook(point string, after bool) error {
-	if l.fault == nil {
+	if l.cfg.fault == nil {
 		return nil
 	}
-	return l.fault(point, after)
+	return l.cfg.fault(point, after)
 }
 
 func (l *Log) exec(ctx context.Context, tx *sql.Tx, point, query string, args ...any) error {
