@@ -1,0 +1,439 @@
+package ais
+
+// Application is the decoded application data of a binary message (types 6 and 8), identified
+// by its designated area code (DAC) and function identifier (FID). Decoded: the IMO SN.1/Circ.236
+// and SN.1/Circ.289 messages met in real feeds (DAC 1: FID 11 and 31 meteorological and
+// hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 18 clearance time
+// to enter port, FID 30 text description), the UK/Ireland AtoN monitoring message (DAC 235 and
+// 250, FID 10) and the Inland AIS ship static data (DAC 200, FID 10). The decision to decode
+// follows gpsd 3.22, including its length conditions, so that both agree on what is structured.
+type Application interface {
+	// AppID returns the designated area code and function identifier.
+	AppID() (dac uint16, fid uint8)
+}
+
+// decodeApp decodes the application data of a type 6 or 8 message, or returns nil.
+func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc bool) Application {
+	var buf [bufBytes]byte
+	copy(buf[:], data)
+	r := bitbuf{b: buf[:], n: bits}
+	c := coder{r: &r}
+	if msgType == 6 {
+		switch {
+		case (dac == 235 || dac == 250) && fid == 10:
+			if bits != 48 {
+				return nil
+			}
+			a := &AtoNMonitoring{DAC: dac}
+			a.code(&c)
+			return a
+		case dac == 1 && fid == 12:
+			a := new(DangerousCargo)
+			a.code(&c)
+			return a
+		case dac == 1 && (fid == 14 || fid == 32):
+			a := &TidalWindow{Legacy: fid == 14}
+			a.code(&c, bits)
+			return a
+		case dac == 1 && fid == 18:
+			a := new(ClearanceTime)
+			a.code(&c)
+			return a
+		case dac == 1 && fid == 30:
+			a := new(TextDescription)
+			c.u16(&a.Linkage, 10)
+			if bits > 10 {
+				a.Text = r.text(10, (bits-10)/6)
+			}
+			return a
+		}
+		return nil
+	}
+	switch {
+	case dac == 1 && fid == 11:
+		a := new(MetHydro11)
+		a.code(&c)
+		return a
+	case dac == 1 && fid == 31:
+		a := new(MetHydro31)
+		a.code(&c)
+		return a
+	case dac == 200 && fid == 10:
+		if bits != 112 {
+			return nil
+		}
+		a := new(InlandStatic)
+		a.code(&c)
+		if a.Hazard > 5 {
+			return nil
+		}
+		return a
+	}
+	return nil
+}
+
+// AtoNMonitoring is the GLA aid-to-navigation monitoring message (type 6, DAC 235 or 250,
+// FID 10), 48 bits of data.
+type AtoNMonitoring struct {
+	DAC     uint16 // 235 (UK) or 250 (Ireland)
+	AnaInt  uint16 // 10 bits, internal supply voltage in 0.05 V
+	AnaExt1 uint16 // 10 bits, external analogue 1 in 0.05 V
+	AnaExt2 uint16 // 10 bits, external analogue 2 in 0.05 V
+	Racon   uint8  // 2 bits: 0 none, 1 not monitored, 2 operational, 3 error
+	Light   uint8  // 2 bits: 0 none, 1 on, 2 off, 3 error
+	Alarm   bool
+	StatExt uint8 // 8 bits, external digital inputs
+	OffPos  bool  // off position
+	Spare   uint8 // 4 bits
+}
+
+// AppID implements Application.
+func (a *AtoNMonitoring) AppID() (uint16, uint8) { return a.DAC, 10 }
+
+func (a *AtoNMonitoring) code(c *coder) {
+	c.u16(&a.AnaInt, 10)
+	c.u16(&a.AnaExt1, 10)
+	c.u16(&a.AnaExt2, 10)
+	c.u8(&a.Racon, 2)
+	c.u8(&a.Light, 2)
+	c.flag(&a.Alarm)
+	c.u8(&a.StatExt, 8)
+	c.flag(&a.OffPos)
+	c.u8(&a.Spare, 4)
+}
+
+// DangerousCargo is IMO SN.1/Circ.236 dangerous cargo indication (type 6, DAC 1, FID 12).
+type DangerousCargo struct {
+	LastPort                     string // 5 characters, UN/LOCODE
+	LMonth, LDay, LHour, LMinute uint8  // departure: 4, 5, 5, 6 bits
+	NextPort                     string // 5 characters
+	NMonth, NDay, NHour, NMinute uint8  // estimated arrival
+	Dangerous                    string // 20 characters, main dangerous good
+	IMDCat                       string // 4 characters, IMD category
+	UNID                         uint16 // 13 bits, UN number
+	Amount                       uint16 // 10 bits
+	Unit                         uint8  // 2 bits
+	Spare                        uint8  // 3 bits
+}
+
+// AppID implements Application.
+func (a *DangerousCargo) AppID() (uint16, uint8) { return 1, 12 }
+
+func (a *DangerousCargo) code(c *coder) {
+	c.text(&a.LastPort, 5)
+	c.u8(&a.LMonth, 4)
+	c.u8(&a.LDay, 5)
+	c.u8(&a.LHour, 5)
+	c.u8(&a.LMinute, 6)
+	c.text(&a.NextPort, 5)
+	c.u8(&a.NMonth, 4)
+	c.u8(&a.NDay, 5)
+	c.u8(&a.NHour, 5)
+	c.u8(&a.NMinute, 6)
+	c.text(&a.Dangerous, 20)
+	c.text(&a.IMDCat, 4)
+	c.u16(&a.UNID, 13)
+	c.u16(&a.Amount, 10)
+	c.u8(&a.Unit, 2)
+	c.u8(&a.Spare, 3)
+}
+
+// TidalWindow is the tidal window message (type 6, DAC 1): FID 32 of IMO SN.1/Circ.289, or the
+// older FID 14 of SN.1/Circ.236 (Legacy), whose positions are in 1/10,000 minute, latitude first.
+type TidalWindow struct {
+	Legacy     bool  // FID 14 layout
+	Month, Day uint8 // 4 and 5 bits, UTC
+	Tides      []Tide
+}
+
+// Tide is one point of a [TidalWindow].
+type Tide struct {
+	Lon, Lat          int32 // FID 32: 25/24 bits in 1/1,000 minute; FID 14: 28/27 bits in 1/10,000 minute
+	FromHour, FromMin uint8
+	ToHour, ToMin     uint8
+	CDir              uint16 // 9 bits, current direction in degrees; 360 = not available
+	CSpeed            uint8  // FID 32: 8 bits, FID 14: 7 bits, 1/10 knot
+}
+
+// AppID implements Application.
+func (a *TidalWindow) AppID() (uint16, uint8) {
+	if a.Legacy {
+		return 1, 14
+	}
+	return 1, 32
+}
+
+func (a *TidalWindow) elemBits() int {
+	if a.Legacy {
+		return 93
+	}
+	return 88
+}
+
+func (a *TidalWindow) code(c *coder, bits int) {
+	c.u8(&a.Month, 4)
+	c.u8(&a.Day, 5)
+	size := a.elemBits()
+	if c.decoding() {
+		a.Tides = a.Tides[:0]
+		for p := 9; p+size <= bits; p += size {
+			a.Tides = append(a.Tides, Tide{})
+		}
+	}
+	for i := range a.Tides {
+		a.Tides[i].code(c, a.Legacy)
+	}
+}
+
+func (t *Tide) code(c *coder, legacy bool) {
+	if legacy {
+		c.i32(&t.Lat, 27)
+		c.i32(&t.Lon, 28)
+	} else {
+		c.i32(&t.Lon, 25)
+		c.i32(&t.Lat, 24)
+	}
+	c.u8(&t.FromHour, 5)
+	c.u8(&t.FromMin, 6)
+	c.u8(&t.ToHour, 5)
+	c.u8(&t.ToMin, 6)
+	c.u16(&t.CDir, 9)
+	if legacy {
+		c.u8(&t.CSpeed, 7)
+	} else {
+		c.u8(&t.CSpeed, 8)
+	}
+}
+
+// ClearanceTime is IMO SN.1/Circ.289 clearance time to enter port (type 6, DAC 1, FID 18).
+type ClearanceTime struct {
+	Linkage                  uint16 // 10 bits, message linkage ID
+	Month, Day, Hour, Minute uint8
+	PortName                 string // 20 characters
+	Destination              string // 5 characters, UN/LOCODE
+	Lon                      int32  // 25 bits, 1/1,000 minute
+	Lat                      int32  // 24 bits, 1/1,000 minute
+	Spare                    uint64 // 43 bits
+}
+
+// AppID implements Application.
+func (a *ClearanceTime) AppID() (uint16, uint8) { return 1, 18 }
+
+func (a *ClearanceTime) code(c *coder) {
+	c.u16(&a.Linkage, 10)
+	c.u8(&a.Month, 4)
+	c.u8(&a.Day, 5)
+	c.u8(&a.Hour, 5)
+	c.u8(&a.Minute, 6)
+	c.text(&a.PortName, 20)
+	c.text(&a.Destination, 5)
+	c.i32(&a.Lon, 25)
+	c.i32(&a.Lat, 24)
+	a.Spare = c.uv(a.Spare, 43)
+}
+
+// TextDescription is IMO SN.1/Circ.289 addressed text description (type 6, DAC 1, FID 30).
+type TextDescription struct {
+	Linkage uint16 // 10 bits
+	Text    string // six-bit text as transmitted
+}
+
+// AppID implements Application.
+func (a *TextDescription) AppID() (uint16, uint8) { return 1, 30 }
+
+// MetHydro11 is the IMO SN.1/Circ.236 meteorological and hydrographic data message (type 8,
+// DAC 1, FID 11). Raw values: see the circular for offsets and "not available" codes.
+type MetHydro11 struct {
+	Lat, Lon          int32 // 24/25 bits, 1/1,000 minute
+	Day, Hour, Minute uint8
+	WSpeed, WGust     uint8  // 7 bits, knots; 127 = not available
+	WDir, WGustDir    uint16 // 9 bits, degrees; 360 = not available
+	AirTemp           uint16 // 11 bits, 0.1 °C offset by -60.0 °C; 2047 = not available
+	Humidity          uint8  // 7 bits, %; 127 = not available
+	DewPoint          uint16 // 10 bits, 0.1 °C offset by -20.0 °C; 1023 = not available
+	Pressure          uint16 // 9 bits, hPa offset by 800; 511 = not available
+	PressureTend      uint8  // 2 bits
+	Visibility        uint8  // 8 bits, 0.1 nautical mile; 255 = not available
+	WaterLevel        uint16 // 9 bits, 0.1 m offset by -10.0 m; 511 = not available
+	LevelTrend        uint8
+	CSpeed            uint8 // 8 bits, 0.1 knot; 255 = not available
+	CDir              uint16
+	CSpeed2           uint8
+	CDir2             uint16
+	CDepth2           uint8 // 5 bits, metres
+	CSpeed3           uint8
+	CDir3             uint16
+	CDepth3           uint8
+	WaveHeight        uint8 // 8 bits, 0.1 m
+	WavePeriod        uint8 // 6 bits, seconds
+	WaveDir           uint16
+	SwellHeight       uint8
+	SwellPeriod       uint8
+	SwellDir          uint16
+	SeaState          uint8  // 4 bits, Beaufort
+	WaterTemp         uint16 // 10 bits, 0.1 °C offset by -10.0 °C
+	PrecipType        uint8  // 3 bits
+	Salinity          uint16 // 9 bits, 0.1 ‰
+	Ice               uint8  // 2 bits
+	Spare             uint8  // 6 bits
+}
+
+// AppID implements Application.
+func (a *MetHydro11) AppID() (uint16, uint8) { return 1, 11 }
+
+func (a *MetHydro11) code(c *coder) {
+	c.i32(&a.Lat, 24)
+	c.i32(&a.Lon, 25)
+	c.u8(&a.Day, 5)
+	c.u8(&a.Hour, 5)
+	c.u8(&a.Minute, 6)
+	c.u8(&a.WSpeed, 7)
+	c.u8(&a.WGust, 7)
+	c.u16(&a.WDir, 9)
+	c.u16(&a.WGustDir, 9)
+	c.u16(&a.AirTemp, 11)
+	c.u8(&a.Humidity, 7)
+	c.u16(&a.DewPoint, 10)
+	c.u16(&a.Pressure, 9)
+	c.u8(&a.PressureTend, 2)
+	c.u8(&a.Visibility, 8)
+	c.u16(&a.WaterLevel, 9)
+	c.u8(&a.LevelTrend, 2)
+	c.u8(&a.CSpeed, 8)
+	c.u16(&a.CDir, 9)
+	c.u8(&a.CSpeed2, 8)
+	c.u16(&a.CDir2, 9)
+	c.u8(&a.CDepth2, 5)
+	c.u8(&a.CSpeed3, 8)
+	c.u16(&a.CDir3, 9)
+	c.u8(&a.CDepth3, 5)
+	c.u8(&a.WaveHeight, 8)
+	c.u8(&a.WavePeriod, 6)
+	c.u16(&a.WaveDir, 9)
+	c.u8(&a.SwellHeight, 8)
+	c.u8(&a.SwellPeriod, 6)
+	c.u16(&a.SwellDir, 9)
+	c.u8(&a.SeaState, 4)
+	c.u16(&a.WaterTemp, 10)
+	c.u8(&a.PrecipType, 3)
+	c.u16(&a.Salinity, 9)
+	c.u8(&a.Ice, 2)
+	c.u8(&a.Spare, 6)
+}
+
+// MetHydro31 is the IMO SN.1/Circ.289 meteorological and hydrographic data message (type 8,
+// DAC 1, FID 31). Temperatures are signed in 0.1 °C; see the circular for the other codes.
+type MetHydro31 struct {
+	Lon, Lat          int32 // 25/24 bits, 1/1,000 minute
+	Accuracy          bool
+	Day, Hour, Minute uint8
+	WSpeed, WGust     uint8
+	WDir, WGustDir    uint16
+	AirTemp           int32 // 11 bits signed, 0.1 °C; -1024 = not available
+	Humidity          uint8
+	DewPoint          int32  // 10 bits signed, 0.1 °C; 501 = not available
+	Pressure          uint16 // 9 bits, hPa offset by 799; 511 = not available
+	PressureTend      uint8
+	VisGreater        bool
+	Visibility        uint8  // 7 bits, 0.1 nautical mile
+	WaterLevel        uint16 // 12 bits, 0.01 m offset by -10.0 m; 4001 = not available
+	LevelTrend        uint8
+	CSpeed            uint8
+	CDir              uint16
+	CSpeed2           uint8
+	CDir2             uint16
+	CDepth2           uint8
+	CSpeed3           uint8
+	CDir3             uint16
+	CDepth3           uint8
+	WaveHeight        uint8
+	WavePeriod        uint8
+	WaveDir           uint16
+	SwellHeight       uint8
+	SwellPeriod       uint8
+	SwellDir          uint16
+	SeaState          uint8
+	WaterTemp         int32 // 10 bits signed, 0.1 °C; 501 = not available
+	PrecipType        uint8
+	Salinity          uint16
+	Ice               uint8
+	Spare             uint16 // 10 bits
+}
+
+// AppID implements Application.
+func (a *MetHydro31) AppID() (uint16, uint8) { return 1, 31 }
+
+func (a *MetHydro31) code(c *coder) {
+	c.i32(&a.Lon, 25)
+	c.i32(&a.Lat, 24)
+	c.flag(&a.Accuracy)
+	c.u8(&a.Day, 5)
+	c.u8(&a.Hour, 5)
+	c.u8(&a.Minute, 6)
+	c.u8(&a.WSpeed, 7)
+	c.u8(&a.WGust, 7)
+	c.u16(&a.WDir, 9)
+	c.u16(&a.WGustDir, 9)
+	c.i32(&a.AirTemp, 11)
+	c.u8(&a.Humidity, 7)
+	c.i32(&a.DewPoint, 10)
+	c.u16(&a.Pressure, 9)
+	c.u8(&a.PressureTend, 2)
+	c.flag(&a.VisGreater)
+	c.u8(&a.Visibility, 7)
+	c.u16(&a.WaterLevel, 12)
+	c.u8(&a.LevelTrend, 2)
+	c.u8(&a.CSpeed, 8)
+	c.u16(&a.CDir, 9)
+	c.u8(&a.CSpeed2, 8)
+	c.u16(&a.CDir2, 9)
+	c.u8(&a.CDepth2, 5)
+	c.u8(&a.CSpeed3, 8)
+	c.u16(&a.CDir3, 9)
+	c.u8(&a.CDepth3, 5)
+	c.u8(&a.WaveHeight, 8)
+	c.u8(&a.WavePeriod, 6)
+	c.u16(&a.WaveDir, 9)
+	c.u8(&a.SwellHeight, 8)
+	c.u8(&a.SwellPeriod, 6)
+	c.u16(&a.SwellDir, 9)
+	c.u8(&a.SeaState, 4)
+	c.i32(&a.WaterTemp, 10)
+	c.u8(&a.PrecipType, 3)
+	c.u16(&a.Salinity, 9)
+	c.u8(&a.Ice, 2)
+	c.u16(&a.Spare, 10)
+}
+
+// InlandStatic is the Inland AIS ship static and voyage related data (type 8, DAC 200, FID 10),
+// 112 bits of data.
+type InlandStatic struct {
+	VIN      string // 8 characters, European vessel identification number (ENI)
+	Length   uint16 // 13 bits, 0.1 m
+	Beam     uint16 // 10 bits, 0.1 m
+	ShipType uint16 // 14 bits, ERI ship type
+	Hazard   uint8  // 3 bits, number of blue cones; 5 = unknown
+	Draught  uint16 // 11 bits, 0.01 m
+	Loaded   uint8  // 2 bits: 1 unloaded, 2 loaded
+	SpeedQ   bool   // speed quality: true = high
+	CourseQ  bool
+	HeadingQ bool
+	Spare    uint8 // 8 bits
+}
+
+// AppID implements Application.
+func (a *InlandStatic) AppID() (uint16, uint8) { return 200, 10 }
+
+func (a *InlandStatic) code(c *coder) {
+	c.text(&a.VIN, 8)
+	c.u16(&a.Length, 13)
+	c.u16(&a.Beam, 10)
+	c.u16(&a.ShipType, 14)
+	c.u8(&a.Hazard, 3)
+	c.u16(&a.Draught, 11)
+	c.u8(&a.Loaded, 2)
+	c.flag(&a.SpeedQ)
+	c.flag(&a.CourseQ)
+	c.flag(&a.HeadingQ)
+	c.u8(&a.Spare, 8)
+}
