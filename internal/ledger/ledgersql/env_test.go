@@ -91,9 +91,10 @@ type testEnv struct {
 	keyPath string
 	log     *Log
 	records *Records
+	cfg     Config
 }
 
-func newEnv(t testing.TB, be backend) *testEnv {
+func newEnv(t testing.TB, be backend, configure ...func(*Config)) *testEnv {
 	t.Helper()
 	driver, dsn := be.fresh(t)
 	db, err := sql.Open(driver, dsn)
@@ -107,13 +108,17 @@ func newEnv(t testing.TB, be backend) *testEnv {
 		t.Fatal(err)
 	}
 	e := &testEnv{t: t, be: be, db: db, key: key, keyPath: keyPath, records: NewRecords(db, be.dialect)}
+	e.cfg = Config{Dialect: be.dialect, Key: key}
+	for _, f := range configure {
+		f(&e.cfg)
+	}
 	e.open()
 	return e
 }
 
 func (e *testEnv) open() {
 	e.t.Helper()
-	l, err := Open(context.Background(), e.db, Config{Dialect: e.be.dialect, Key: e.key})
+	l, err := Open(context.Background(), e.db, e.cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}
