@@ -1,0 +1,447 @@
+package jurisdiction
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+)
+
+// interpTolNM is the largest difference between the bilinear interpolation of the vertex
+// distances and the exact distance at a cell's centre for the cell to use interpolation.
+const interpTolNM = 0.005
+
+// indexVersion changes whenever the index layout or the classification rule changes.
+const indexVersion = "accord-jurisdiction-index-v1"
+
+// halfDiagNM is the half-diagonal of a cell of row j in nautical miles, padded by 2 %.
+func (e *Engine) halfDiagNM(j int) float64 {
+	g := &e.g
+	y0, y1 := g.minY+float64(j)*g.cs, g.minY+float64(j+1)*g.cs
+	near := math.Min(math.Abs(y0), math.Abs(y1))
+	if y0 < 0 && y1 > 0 {
+		near = 0
+	}
+	r := gaussRadiusNM(near) * 1.005
+	dy := g.cs * math.Pi / 180 * r
+	dx := dy * math.Cos(near*math.Pi/180)
+	return 0.51 * math.Hypot(dx, dy)
+}
+
+func (e *Engine) indexKey() (string, error) {
+	h := sha256.New()
+	c := &e.cfg
+	fmt.Fprintf(h, "%s|%+v|%g|%g|%g|%g", indexVersion, c.Region, c.CellDeg, c.TerritorialSeaNM, c.ContiguousNM, c.EEZNM)
+	keys := make([]string, 0, len(c.Sovereigns))
+	for k := range c.Sovereigns {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "|%s=%s", k, c.Sovereigns[k])
+	}
+	for _, p := range append([]string{c.LandPath, c.TreatyPath}, c.UserZones...) {
+		if p == "" {
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			fmt.Fprintf(h, "|%s:missing", p)
+			continue
+		}
+		abs, _ := filepath.Abs(p)
+		fmt.Fprintf(h, "|%s:%d:%d", abs, st.Size(), st.ModTime().UnixNano())
+	}
+	fmt.Fprintf(h, "|user:%d", len(e.userZ))
+	return hex.EncodeToString(h.Sum(nil))[:24], nil
+}
+
+// buildIndex fills the per-cell index, from the cache when possible.
+func (e *Engine) buildIndex(ctx context.Context) (bool, error) {
+	var path string
+	if e.cfg.CacheDir != "" {
+		key, err := e.indexKey()
+		if err != nil {
+			return false, err
+		}
+		path = filepath.Join(e.cfg.CacheDir, "jurisdiction-index-"+key+".bin")
+		if err := e.readIndex(path); err == nil {
+			e.countCells()
+			return true, nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			e.log.Warn("jurisdiction: ignoring unreadable index cache; rebuilding", "path", path, "err", err)
+		}
+	}
+	start := time.Now()
+	if err := e.computeIndex(ctx); err != nil {
+		return false, err
+	}
+	e.countCells()
+	e.log.Info("jurisdiction: built index", "cells", e.Stats.Cells, "took", time.Since(start).Round(time.Millisecond))
+	if path != "" {
+		if err := e.writeIndex(path); err != nil {
+			e.log.Warn("jurisdiction: cannot write index cache", "path", path, "err", err)
+		}
+	}
+	return false, nil
+}
+
+func (e *Engine) countCells() {
+	e.Stats.FastCells, e.Stats.ExactDist, e.Stats.MixedCells = 0, 0, 0
+	for _, c := range e.cls {
+		switch {
+		case c == cellMixed:
+			e.Stats.MixedCells++
+		case c&flagExactDist != 0:
+			e.Stats.ExactDist++
+		default:
+			e.Stats.FastCells++
+		}
+	}
+	for i := range e.classes {
+		e.template(&e.classes[i])
+	}
+}
+
+// parallelRows runs f over rows [0, n) on the configured number of workers.
+func (e *Engine) parallelRows(ctx context.Context, n int, f func(j int)) error {
+	var wg sync.WaitGroup
+	var next int64
+	var mu sync.Mutex
+	for range e.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				j := int(next)
+				next++
+				mu.Unlock()
+				if j >= n {
+					return
+				}
+				f(j)
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+func (e *Engine) computeIndex(ctx context.Context) error {
+	g := &e.g
+	nv := (g.nx + 1) * (g.ny + 1)
+	e.vdist = make([]float32, nv)
+	err := e.parallelRows(ctx, g.ny+1, func(j int) {
+		y := g.minY + float64(j)*g.cs
+		for i := 0; i <= g.nx; i++ {
+			x := g.minX + float64(i)*g.cs
+			_, c := e.tree.nearest(unit(y, x), ^uint64(0), -2)
+			e.vdist[j*(g.nx+1)+i] = float32(angleNM(c, y))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	n := g.nx * g.ny
+	e.cls = make([]uint16, n)
+	labels := make([]uint8, n) // owner state + 1 at the centre
+	var mu sync.Mutex
+	seen := map[classKey]int{}
+	lim := e.cfg
+	err = e.parallelRows(ctx, g.ny, func(j int) {
+		h := e.halfDiagNM(j)
+		for i := 0; i < g.nx; i++ {
+			k := j*g.nx + i
+			c := g.centre(i, j)
+			q := e.evalExact(k, c, c)
+			if q.state >= 0 {
+				labels[k] = uint8(q.state + 1)
+			}
+			uniform := !e.land.hasEdges(k) && (e.user == nil || !e.user.hasEdges(k))
+			if uniform {
+				switch q.zone {
+				case ZoneLand, ZoneInternalWaters:
+				case ZoneHighSeas:
+					uniform = q.d1-h > lim.EEZNM
+				default:
+					uniform = q.state == q.s1 && q.d2-q.d1 > 2*h && math.Abs(q.d2-lim.EEZNM) > h &&
+						math.Abs(q.d1-lim.TerritorialSeaNM) > h && math.Abs(q.d1-lim.ContiguousNM) > h &&
+						math.Abs(q.d1-lim.EEZNM) > h && q.treatyD > h
+				}
+			}
+			if !uniform {
+				e.cls[k] = cellMixed
+				continue
+			}
+			ci := e.classOf(&q, &mu, seen)
+			if ci >= flagExactDist-1 {
+				e.cls[k] = cellMixed
+				continue
+			}
+			v0 := j*(g.nx+1) + i
+			v1 := v0 + g.nx + 1
+			interp := (float64(e.vdist[v0]) + float64(e.vdist[v0+1]) + float64(e.vdist[v1]) + float64(e.vdist[v1+1])) / 4
+			if math.Abs(interp-q.d1) > interpTolNM {
+				ci |= flagExactDist
+			}
+			e.cls[k] = uint16(ci)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return e.computeOther(ctx, labels)
+}
+
+// computeOther fills e.other and e.otherSt: for each cell, the distance from its centre to the
+// nearest cell centre owned by another state (any state for unowned cells), with a Euclidean
+// distance transform per state (Felzenszwalb–Huttenlocher) in nautical miles, the east–west
+// spacing of each row taken at that row's latitude.
+func (e *Engine) computeOther(ctx context.Context, labels []uint8) error {
+	g := &e.g
+	n := g.nx * g.ny
+	e.other = make([]float32, n)
+	e.otherSt = make([]uint8, n)
+	for k := range e.other {
+		e.other[k] = float32(math.Inf(1))
+	}
+	present := map[uint8]bool{}
+	for _, l := range labels {
+		if l != 0 {
+			present[l] = true
+		}
+	}
+	var list []uint8
+	for l := range present {
+		list = append(list, l)
+	}
+	slices.Sort(list)
+	var mu sync.Mutex
+	dy := g.cs * math.Pi / 180 * gaussRadiusNM((g.minY+g.minY+float64(g.ny)*g.cs)/2)
+	return e.parallelRows(ctx, len(list), func(li int) {
+		lab := list[li]
+		d := make([]float64, n)
+		const inf = 1e20
+		for k, l := range labels {
+			if l == lab {
+				d[k] = 0
+			} else {
+				d[k] = inf
+			}
+		}
+		m := max(g.nx, g.ny)
+		f := make([]float64, m)
+		out := make([]float64, m)
+		v := make([]int, m)
+		z := make([]float64, m+1)
+		for i := 0; i < g.nx; i++ { // columns
+			for j := 0; j < g.ny; j++ {
+				f[j] = d[j*g.nx+i]
+			}
+			edt1d(f[:g.ny], out[:g.ny], v, z, dy)
+			for j := 0; j < g.ny; j++ {
+				d[j*g.nx+i] = out[j]
+			}
+		}
+		for j := 0; j < g.ny; j++ { // rows
+			lat := g.minY + (float64(j)+0.5)*g.cs
+			dx := dy * math.Cos(lat*math.Pi/180)
+			row := d[j*g.nx : (j+1)*g.nx]
+			copy(f, row)
+			edt1d(f[:g.nx], out[:g.nx], v, z, dx)
+			copy(row, out[:g.nx])
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for k := range d {
+			if labels[k] == lab || d[k] >= inf/2 {
+				continue
+			}
+			if s := float32(math.Sqrt(d[k])); s < e.other[k] {
+				e.other[k], e.otherSt[k] = s, lab
+			}
+		}
+	})
+}
+
+// edt1d is the 1-D squared Euclidean distance transform of f with samples spacing apart
+// (Felzenszwalb and Huttenlocher's lower envelope of parabolas). v and z are scratch space of
+// at least len(f) and len(f)+1 elements.
+func edt1d(f, d []float64, v []int, z []float64, spacing float64) {
+	n := len(f)
+	x := func(q int) float64 { return float64(q) * spacing }
+	meet := func(q, p int) float64 {
+		return ((f[q] + x(q)*x(q)) - (f[p] + x(p)*x(p))) / (2 * (x(q) - x(p)))
+	}
+	k := 0
+	v[0] = 0
+	z[0], z[1] = math.Inf(-1), math.Inf(1)
+	for q := 1; q < n; q++ {
+		s := meet(q, v[k])
+		for s <= z[k] {
+			k--
+			s = meet(q, v[k])
+		}
+		k++
+		v[k] = q
+		z[k], z[k+1] = s, math.Inf(1)
+	}
+	k = 0
+	for q := 0; q < n; q++ {
+		for z[k+1] < x(q) {
+			k++
+		}
+		dq := x(q) - x(v[k])
+		d[q] = dq*dq + f[v[k]]
+	}
+}
+
+// Index cache file: magic, state and place names (to check they match the data), the classes,
+// then cls, vdist, other, otherSt.
+const indexMagic = "ACCORD-JURISDICTION-INDEX\n"
+
+func (e *Engine) writeIndex(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".jurisdiction-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	w.WriteString(indexMagic)
+	str := func(s string) {
+		binary.Write(w, binary.LittleEndian, uint32(len(s)))
+		w.WriteString(s)
+	}
+	strs := func(ss []string) {
+		binary.Write(w, binary.LittleEndian, uint32(len(ss)))
+		for _, s := range ss {
+			str(s)
+		}
+	}
+	strs(e.states)
+	strs(e.places)
+	binary.Write(w, binary.LittleEndian, uint32(len(e.classes)))
+	for _, c := range e.classes {
+		str(string(c.Zone))
+		binary.Write(w, binary.LittleEndian, int32(c.State))
+		binary.Write(w, binary.LittleEndian, int32(c.Place))
+		str(c.Basis)
+	}
+	for _, s := range []any{e.cls, e.vdist, e.other, e.otherSt} {
+		if err := binary.Write(w, binary.LittleEndian, s); err != nil {
+			tmp.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func (e *Engine) readIndex(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	magic := make([]byte, len(indexMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != indexMagic {
+		return errors.New("not an index cache file")
+	}
+	var rerr error
+	u32 := func() uint32 {
+		var v uint32
+		if rerr == nil {
+			rerr = binary.Read(r, binary.LittleEndian, &v)
+		}
+		return v
+	}
+	str := func() string {
+		n := u32()
+		if rerr != nil || n > 1<<10 {
+			rerr = errors.Join(rerr, errors.New("corrupt index cache"))
+			return ""
+		}
+		b := make([]byte, n)
+		_, err := io.ReadFull(r, b)
+		rerr = errors.Join(rerr, err)
+		return string(b)
+	}
+	strs := func() []string {
+		n := u32()
+		if n > 1<<16 {
+			rerr = errors.Join(rerr, errors.New("corrupt index cache"))
+			return nil
+		}
+		var out []string
+		for range n {
+			out = append(out, str())
+		}
+		return out
+	}
+	if st := strs(); !slices.Equal(st, e.states) {
+		return errors.New("index cache states differ from the data")
+	}
+	if pl := strs(); !slices.Equal(pl, e.places) {
+		return errors.New("index cache places differ from the data")
+	}
+	nc := u32()
+	if rerr != nil || nc >= flagExactDist {
+		return fmt.Errorf("corrupt index cache: %v", rerr)
+	}
+	classes := make([]class, nc)
+	for i := range classes {
+		classes[i].Zone = Zone(str())
+		var s, p int32
+		rerr = errors.Join(rerr, binary.Read(r, binary.LittleEndian, &s), binary.Read(r, binary.LittleEndian, &p))
+		if int(s) >= len(e.states) || int(p) >= len(e.places) {
+			return errors.New("corrupt index cache: class out of range")
+		}
+		classes[i].State, classes[i].Place = int(s), int(p)
+		classes[i].Basis = str()
+	}
+	if rerr != nil {
+		return fmt.Errorf("corrupt index cache: %w", rerr)
+	}
+	g := &e.g
+	n, nv := g.nx*g.ny, (g.nx+1)*(g.ny+1)
+	cls, vdist, other, otherSt := make([]uint16, n), make([]float32, nv), make([]float32, n), make([]uint8, n)
+	for _, s := range []any{cls, vdist, other, otherSt} {
+		if err := binary.Read(r, binary.LittleEndian, s); err != nil {
+			return fmt.Errorf("corrupt index cache: %w", err)
+		}
+	}
+	for _, c := range cls {
+		if c != cellMixed && int(c&^flagExactDist) >= len(classes) {
+			return errors.New("corrupt index cache: cell class out of range")
+		}
+	}
+	for _, s := range otherSt {
+		if int(s) > len(e.states) {
+			return errors.New("corrupt index cache: state out of range")
+		}
+	}
+	e.classes, e.cls, e.vdist, e.other, e.otherSt = classes, cls, vdist, other, otherSt
+	return nil
+}
