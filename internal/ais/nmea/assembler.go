@@ -234,9 +234,9 @@ func (a *Assembler) Feed(line []byte, recv time.Time) (*Message, bool, error) {
 		key.source = a.intern(src)
 	}
 	gi := a.find(&key)
-	if gi < 0 && key.source == "" && key.group < 0 && s.Num > 1 {
-		// Some feeds put the tag block (and so the source) on the first sentence only.
-		gi = a.findAnySource(&key)
+	if gi < 0 && key.group < 0 && s.Num > 1 {
+		// Some feeds give the source (tag block or station field) on some parts only.
+		gi = a.findOtherSource(&key)
 	}
 	if gi >= 0 {
 		// Compare feed times only with feed times: a $PGHP line may date the first part only.
@@ -343,11 +343,18 @@ func (a *Assembler) find(k *groupKey) int {
 	return -1
 }
 
-func (a *Assembler) findAnySource(k *groupKey) int {
+// findOtherSource finds a pending message with key k except for the source, when either has no
+// source.
+func (a *Assembler) findOtherSource(k *groupKey) int {
+	want := *k
+	want.source = ""
 	for i, g := range a.pending {
+		if k.source != "" && g.key.source != "" {
+			continue
+		}
 		gk := g.key
 		gk.source = ""
-		if gk == *k {
+		if gk == want {
 			return i
 		}
 	}

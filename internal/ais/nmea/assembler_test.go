@@ -55,6 +55,9 @@ func TestAssembler(t *testing.T) {
 		{"source on first part only", []string{
 			withTag("s:rX,c:1418169601", vdm(2, 1, "3", "A", p1, 0)), vdm(2, 2, "3", "A", p2, 2),
 		}, []string{p1 + p2}, 0},
+		{"source on last part only", []string{
+			vdm(2, 1, "6", "A", p1, 0), vdm(2, 2, "6", "A", p2, 2) + ",b003660465",
+		}, []string{p1 + p2}, 0},
 		{"different sources", []string{
 			withTag("s:rX", vdm(2, 1, "3", "A", p1, 0)), withTag("s:rY", vdm(2, 1, "3", "A", p2, 0)),
 			withTag("s:rY", vdm(2, 2, "3", "A", p3, 2)), withTag("s:rX", vdm(2, 2, "3", "A", p3, 2)),
