@@ -23,32 +23,45 @@ func AppendGPSD(dst []byte, m Message) []byte {
 }
 
 // GPSDWriter prints messages exactly as gpsdecode 3.22 does, line for line: each object from
-// [AppendGPSD] followed by "\r\n", except for type 24, where a part A is held (in a ring of the
-// last 8 part A reports, as gpsd does) and printed merged with the first part B of the same MMSI
-// that follows; a part A without its part B, and a part B without a held part A, print nothing.
+// [AppendGPSD] followed by "\r\n", except for type 24, where a part A is held and printed merged
+// with the first part B of the same MMSI that follows on the same radio channel; a part A
+// without its part B, and a part B without a held part A, print nothing. Like gpsd, it holds
+// the last 8 part A reports per channel (channel A, '1' or none; channel B or '2'; any other).
 // The zero value is ready to use; it is not safe for concurrent use.
 type GPSDWriter struct {
-	ring [8]struct {
+	rings [3]type24Ring
+}
+
+type type24Ring struct {
+	slot [8]struct {
 		mmsi uint32
 		name string
 	}
 	next int
 }
 
-// Append appends the gpsdecode output line for m (possibly nothing) to dst.
-func (w *GPSDWriter) Append(dst []byte, m Message) []byte {
+// Append appends the gpsdecode output line for m (possibly nothing) to dst. channel is the
+// radio channel of the sentence ('A', 'B', ...; 0 when the sentence had none).
+func (w *GPSDWriter) Append(dst []byte, m Message, channel byte) []byte {
 	if s, ok := m.(*StaticDataReport); ok {
+		ring := &w.rings[2]
+		switch channel {
+		case 'A', '1', 0:
+			ring = &w.rings[0]
+		case 'B', '2':
+			ring = &w.rings[1]
+		}
 		switch s.PartNum {
 		case 0:
-			e := &w.ring[w.next]
+			e := &ring.slot[ring.next]
 			e.mmsi, e.name = s.UserID, gpsdText(s.Name)
-			w.next = (w.next + 1) % len(w.ring)
+			ring.next = (ring.next + 1) % len(ring.slot)
 			return dst
 		case 1:
-			for i := range w.ring {
-				if w.ring[i].mmsi == s.UserID {
-					w.ring[i].mmsi = 0
-					name := w.ring[i].name
+			for i := range ring.slot {
+				if ring.slot[i].mmsi == s.UserID {
+					ring.slot[i].mmsi = 0
+					name := ring.slot[i].name
 					dst = appendGPSD(dst, m, &name)
 					return append(dst, '\r', '\n')
 				}

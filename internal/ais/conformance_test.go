@@ -1,0 +1,258 @@
+package ais
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// conformanceInputs maps each gpsd 3.22 reference output to the input it was produced from
+// (see shared/data/SOURCES.md).
+var conformanceInputs = map[string]string{
+	"gpsd_sample.aivdm.u.json":                    "gpsd/sample.aivdm",
+	"libais_test.aivdm.u.json":                    "libais/test.aivdm",
+	"libais_typeexamples.nmea.u.json":             "libais/typeexamples.nmea",
+	"pyais_nmea_data_sample.txt.u.json":           "pyais/nmea_data_sample.txt",
+	"tracks_dma_aislib_stream_example.txt.u.json": "dma/stream_example.txt",
+}
+
+// TestConformanceGPSD decodes every input that has a gpsd reference output and compares field by
+// field with the rule of shared/tools/ais_compare.py: each expected object pairs with an unused
+// actual one of the same type and MMSI, the closest first; it is identical when every expected
+// field except class, device, scaled and *_text has the same value. Bar: 99.5 % per file.
+func TestConformanceGPSD(t *testing.T) {
+	dir := sharedAIS(t)
+	names := make([]string, 0, len(conformanceInputs))
+	for n := range conformanceInputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run(strings.TrimSuffix(name, ".u.json"), func(t *testing.T) {
+			expPath := filepath.Join(dir, "expected-gpsdecode-3.22", name)
+			inPath := filepath.Join(dir, conformanceInputs[name])
+			exp := loadGPSDObjects(t, expPath)
+			act := decodeFileGPSD(t, inPath)
+			res := compareGPSD(exp, act)
+			pct := 100 * float64(res.same) / float64(len(exp))
+			t.Logf("%s: identical %d/%d (%.2f%%), actual not paired %d", name, res.same, len(exp), pct, res.unpaired)
+			for _, d := range res.diffs {
+				t.Logf("  %s", d)
+			}
+			if pct < 99.5 {
+				t.Errorf("%s: identical %.2f%%, want >= 99.5%%", name, pct)
+			}
+		})
+	}
+}
+
+// decodeFileGPSD runs a file through a Stream and a GPSDWriter (what `accord ais decode
+// --format gpsd` prints) and returns the objects.
+func decodeFileGPSD(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := NewStream(0)
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	recv := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var out []map[string]any
+	var buf []byte
+	var w GPSDWriter
+	for sc.Scan() {
+		m, env, err := s.Feed(sc.Bytes(), recv)
+		if err != nil || m == nil {
+			continue
+		}
+		buf = w.Append(buf[:0], m, env.Channel)
+		if len(buf) == 0 {
+			continue
+		}
+		o, err := parseGPSDObject(buf)
+		if err != nil {
+			t.Fatalf("%s: AppendGPSD printed invalid JSON %s: %v", path, buf, err)
+		}
+		out = append(out, o)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func parseGPSDObject(b []byte) (map[string]any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var o map[string]any
+	err := d.Decode(&o)
+	return o, err
+}
+
+func loadGPSDObjects(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] != '{' {
+			continue
+		}
+		o, err := parseGPSDObject(line)
+		if err != nil {
+			continue
+		}
+		if c, ok := o["class"]; ok && c != "AIS" {
+			continue
+		}
+		if _, ok := o["type"]; ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+type compareResult struct {
+	same, unpaired int
+	diffs          []string // at most 20 descriptions
+}
+
+// compareGPSD implements the pairing rule of ais_compare.py.
+func compareGPSD(exp, act []map[string]any) compareResult {
+	act = merge24(act)
+	type key struct{ typ, mmsi string }
+	keyOf := func(o map[string]any) key { return key{fmt.Sprint(o["type"]), fmt.Sprint(o["mmsi"])} }
+	pool := map[key][]int{}
+	for i, o := range act {
+		pool[keyOf(o)] = append(pool[keyOf(o)], i)
+	}
+	used := map[int]bool{}
+	var res compareResult
+	for _, e := range exp {
+		best, bestD := -1, []string(nil)
+		for _, i := range pool[keyOf(e)] {
+			if used[i] {
+				continue
+			}
+			d := fieldDiffs(e, act[i])
+			if best < 0 || len(d) < len(bestD) {
+				best, bestD = i, d
+				if len(d) == 0 {
+					break
+				}
+			}
+		}
+		switch {
+		case best < 0:
+			if len(res.diffs) < 20 {
+				res.diffs = append(res.diffs, fmt.Sprintf("missing: type %v mmsi %v", e["type"], e["mmsi"]))
+			}
+		case len(bestD) == 0:
+			used[best] = true
+			res.same++
+		default:
+			used[best] = true
+			if len(res.diffs) < 20 {
+				res.diffs = append(res.diffs, fmt.Sprintf("differs: type %v mmsi %v: %s", e["type"], e["mmsi"], strings.Join(bestD, "; ")))
+			}
+		}
+	}
+	res.unpaired = len(act) - len(used)
+	return res
+}
+
+// merge24 merges the type 24 objects of each MMSI into the first one, as gpsd merges parts A and B.
+func merge24(objs []map[string]any) []map[string]any {
+	var out []map[string]any
+	first := map[string]map[string]any{}
+	for _, o := range objs {
+		if fmt.Sprint(o["type"]) != "24" {
+			out = append(out, o)
+			continue
+		}
+		k := fmt.Sprint(o["mmsi"])
+		if m, ok := first[k]; ok {
+			for kk, v := range o {
+				m[kk] = v
+			}
+			continue
+		}
+		m := map[string]any{}
+		for kk, v := range o {
+			m[kk] = v
+		}
+		first[k] = m
+		out = append(out, m)
+	}
+	return out
+}
+
+func fieldDiffs(exp, act map[string]any) []string {
+	var d []string
+	for k, v := range exp {
+		if k == "class" || k == "device" || k == "scaled" || strings.HasSuffix(k, "_text") {
+			continue
+		}
+		a, ok := act[k]
+		if !ok {
+			d = append(d, fmt.Sprintf("%s want %v got <missing>", k, v))
+			continue
+		}
+		if !sameValue(v, a) {
+			d = append(d, fmt.Sprintf("%s want %v got %v", k, v, a))
+		}
+	}
+	sort.Strings(d)
+	return d
+}
+
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case json.Number:
+		y, ok := b.(json.Number)
+		if !ok {
+			return false
+		}
+		xf, err1 := x.Float64()
+		yf, err2 := y.Float64()
+		return err1 == nil && err2 == nil && xf == yf
+	case string:
+		y, ok := b.(string)
+		return ok && strings.TrimRight(x, " @") == strings.TrimRight(y, " @")
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameValue(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			if !sameValue(v, y[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a == b
+}
