@@ -90,7 +90,10 @@ async function refreshVessels() {
 
 // ---- selection, panel and track ---------------------------------------------------------------
 
+let trackTimer;
+
 async function select(mmsi) {
+  clearTimeout(trackTimer);
   state.selected = mmsi;
   state.detail = null;
   state.trackCount = null;
@@ -121,10 +124,12 @@ async function refreshTrack(mmsi) {
   } catch (err) {
     console.warn('track failed', err);
   }
-  setTimeout(() => refreshTrack(mmsi), trackRefreshMs);
+  clearTimeout(trackTimer);
+  if (state.selected === mmsi) trackTimer = setTimeout(() => refreshTrack(mmsi), trackRefreshMs);
 }
 
 function closePanel() {
+  clearTimeout(trackTimer);
   state.selected = null;
   state.detail = null;
   $('panel').hidden = true;
