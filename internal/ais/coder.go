@@ -1,5 +1,7 @@
 package ais
 
+import "fmt"
+
 // coder walks a message layout once, either reading fields from a bit buffer (decode) or
 // writing them (encode), so that each layout is written down exactly once.
 type coder struct {
@@ -15,10 +17,19 @@ func (c *coder) uv(v uint64, n int) uint64 {
 	if c.r != nil {
 		v = c.r.u(c.pos, n)
 	} else {
+		if v>>uint(n) != 0 {
+			c.fail(v, n)
+		}
 		c.w.put(v, n)
 	}
 	c.pos += n
 	return v
+}
+
+func (c *coder) fail(v any, n int) {
+	if c.err == nil {
+		c.err = fmt.Errorf("%w: value %v does not fit the %d-bit field at bit %d", ErrEncode, v, n, c.pos)
+	}
 }
 
 func (c *coder) u8(p *uint8, n int)   { *p = uint8(c.uv(uint64(*p), n)) }
@@ -28,18 +39,26 @@ func (c *coder) u32(p *uint32, n int) { *p = uint32(c.uv(uint64(*p), n)) }
 func (c *coder) i8(p *int8, n int) {
 	if c.r != nil {
 		*p = int8(c.r.s(c.pos, n))
-	} else {
-		c.w.put(uint64(*p), n)
+		c.pos += n
+		return
 	}
-	c.pos += n
+	c.iw(int64(*p), n)
 }
 
 func (c *coder) i32(p *int32, n int) {
 	if c.r != nil {
 		*p = int32(c.r.s(c.pos, n))
-	} else {
-		c.w.put(uint64(*p), n)
+		c.pos += n
+		return
 	}
+	c.iw(int64(*p), n)
+}
+
+func (c *coder) iw(v int64, n int) {
+	if lim := int64(1) << uint(n-1); v < -lim || v >= lim {
+		c.fail(v, n)
+	}
+	c.w.put(uint64(v), n)
 	c.pos += n
 }
 

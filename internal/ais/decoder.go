@@ -282,6 +282,8 @@ func (d *Decoder) Decode(payload []byte, fill int) (Message, error) {
 			c.u16(&s.Increment, 11)
 		}
 		m.N = min(4, (r.n-40)/30)
+		m.TailBits = min(r.n-40-30*m.N, 30)
+		m.Tail = uint32(r.u(40+30*m.N, m.TailBits))
 		return m, nil
 	case 21:
 		m := &d.aton

@@ -377,6 +377,10 @@ type DataLinkManagement struct {
 	Spare uint8 // 2 bits
 	Slots [4]SlotReservation
 	N     int // 1..4
+	// Tail holds the TailBits bits sent after the last whole reservation (spare padding, or a
+	// truncated reservation that gpsd still shows in Slots[N]).
+	Tail     uint32
+	TailBits int
 }
 
 // SlotReservation is one reservation of [DataLinkManagement].
