@@ -18,9 +18,9 @@ import (
 
 // pageCSP is the Content-Security-Policy of the browser routes: everything from this origin only,
 // no inline script or style, no external host. MapLibre needs data: images (its control icons in
-// CSS) and blob: images and workers.
-const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"connect-src 'self'; worker-src 'self' blob:; child-src 'self' blob:; manifest-src 'self'; " +
+// CSS); its worker is a same-origin module (setWorkerUrl), so no blob: worker is allowed.
+const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // distDir is where `node web/build.mjs` writes the bundle, inside the static tree.

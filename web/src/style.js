@@ -103,7 +103,7 @@ export function addArrowImages(map) {
   const size = 22 * ratio;
   const canvas = document.createElement('canvas');
   canvas.width = canvas.height = size;
-  const ctx = canvas.getContext('2d');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
   for (const [cat, fill] of categories) {
     ctx.clearRect(0, 0, size, size);
     ctx.beginPath();
