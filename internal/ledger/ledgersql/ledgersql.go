@@ -60,7 +60,8 @@ type Log struct {
 	wg     sync.WaitGroup
 	stop   context.CancelFunc
 
-	cpMu sync.Mutex // serialises checkpoint signing
+	cpMu  sync.Mutex // serialises checkpoint signing
+	stmts sync.Map   // query -> *sql.Stmt prepared on db
 }
 
 type job struct {
@@ -142,6 +143,10 @@ func (l *Log) Close() error {
 	l.mu.Unlock()
 	l.stop()
 	l.wg.Wait()
+	l.stmts.Range(func(_, s any) bool {
+		s.(*sql.Stmt).Close()
+		return true
+	})
 	return nil
 }
 
@@ -428,13 +433,55 @@ func (l *Log) appendEvents(ctx context.Context, tx *sql.Tx, evs []ledger.Event) 
 	return seqs, nil
 }
 
+// maxRows is the largest number of rows in one multi-row statement. Batches are split into
+// statements of power-of-two sizes up to maxRows, so a handful of prepared statements serve
+// any batch without parsing SQL again.
+const maxRows = 256
+
+// chunk returns the number of rows of the next statement for n remaining rows.
+func chunk(n int) int {
+	if n >= maxRows {
+		return maxRows
+	}
+	c := 1
+	for c*2 <= n {
+		c *= 2
+	}
+	return c
+}
+
+// stmt returns the prepared statement for query within tx, preparing it once per Log.
+func (l *Log) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	query = l.d.q(query)
+	if s, ok := l.stmts.Load(query); ok {
+		return tx.StmtContext(ctx, s.(*sql.Stmt)), nil
+	}
+	s, err := l.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := l.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		s = prev.(*sql.Stmt)
+	}
+	return tx.StmtContext(ctx, s), nil
+}
+
 // insertRows inserts rows given flat, cols values per row, in multi-row statements.
 func (l *Log) insertRows(ctx context.Context, tx *sql.Tx, point, prefix string, cols int, flat []any) error {
-	const maxParams = 4000
-	per := maxParams / cols
 	for len(flat) > 0 {
-		rows := min(per, len(flat)/cols)
-		if err := l.exec(ctx, tx, point, prefix+values(rows, cols), flat[:rows*cols]...); err != nil {
+		rows := chunk(len(flat) / cols)
+		if err := l.hook(point, false); err != nil {
+			return err
+		}
+		st, err := l.stmt(ctx, tx, prefix+values(rows, cols))
+		if err == nil {
+			_, err = st.ExecContext(ctx, flat[:rows*cols]...)
+		}
+		if err != nil {
+			return fmt.Errorf("ledger: %s: %w", point, err)
+		}
+		if err := l.hook(point, true); err != nil {
 			return err
 		}
 		flat = flat[rows*cols:]
@@ -454,9 +501,8 @@ func (l *Log) lastSeqs(ctx context.Context, tx *sql.Tx, evs []ledger.Event) (map
 		}
 	}
 	out := make(map[recKey]int64, len(keys))
-	const chunk = 500
 	for len(keys) > 0 {
-		c := keys[:min(chunk, len(keys))]
+		c := keys[:chunk(len(keys))]
 		keys = keys[len(c):]
 		args := make([]any, 0, 2*len(c))
 		for _, k := range c {
@@ -467,7 +513,11 @@ func (l *Log) lastSeqs(ctx context.Context, tx *sql.Tx, evs []ledger.Event) (map
 		if len(c) == 1 {
 			q = `SELECT record_type, record_id, MAX(seq) FROM ledger_entries WHERE record_type = ? AND record_id = ? GROUP BY record_type, record_id`
 		}
-		rows, err := tx.QueryContext(ctx, l.d.q(q), args...)
+		st, err := l.stmt(ctx, tx, q)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: find previous entries: %w", err)
+		}
+		rows, err := st.QueryContext(ctx, args...)
 		if err != nil {
 			return nil, fmt.Errorf("ledger: find previous entries: %w", err)
 		}
