@@ -51,6 +51,9 @@ type RecordLister interface {
 // VerifyOptions configures [Verify].
 type VerifyOptions struct {
 	Log       note.Verifier   // the log's public key; its name is the origin (required)
+	// RetiredLogKeys are earlier keys of the same origin (see docs/ledger.md on rotation);
+	// checkpoints signed by them are accepted.
+	RetiredLogKeys []note.Verifier
 	Witnesses []note.Verifier // witness keys whose cosignatures must verify when present
 	// Sources gives the record source for each record type. Records of other types are counted
 	// in Report.Unchecked.
@@ -196,6 +199,14 @@ func Verify(ctx context.Context, r LogReader, opts VerifyOptions) Report {
 	check := func(msg []byte, source string) {
 		rep.Checkpoints++
 		sc, err := OpenCheckpoint(msg, opts.Log, opts.Witnesses...)
+		for _, k := range opts.RetiredLogKeys {
+			if err == nil {
+				break
+			}
+			if sc2, err2 := OpenCheckpoint(msg, k, opts.Witnesses...); err2 == nil {
+				sc, err = sc2, nil
+			}
+		}
 		if err != nil {
 			size := int64(-1)
 			if text, _, err := splitNote(msg); err == nil {

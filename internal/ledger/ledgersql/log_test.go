@@ -181,3 +181,35 @@ func TestApplyRollsBackOnlyTheFailingChange(t *testing.T) {
 		}
 	})
 }
+
+func TestKeyRotation(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		env := newEnv(t, be)
+		ctx := context.Background()
+		env.put("operation", "OP-1", "planned")
+		if _, err := env.log.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		old := env.key
+		env.log.Close()
+		// A new key for the same origin, in a new file; the old one is kept offline.
+		newKey, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "ledger-2.key"), testOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.key, env.cfg.Key = newKey, newKey
+		env.open()
+		env.put("operation", "OP-1", "approved")
+		if _, err := env.log.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		opts := env.verifyOptions()
+		if rep := env.verify(opts); rep.OK() {
+			t.Error("checkpoint signed by the retired key verified without it being listed")
+		}
+		opts.RetiredLogKeys = append(opts.RetiredLogKeys, old.Verifier)
+		if rep := env.verify(opts); !rep.OK() || rep.Checkpoints != 2 {
+			t.Errorf("after rotation: %d checkpoints, problems:\n%s", rep.Checkpoints, problemsString(rep))
+		}
+	})
+}
