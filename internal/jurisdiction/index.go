@@ -20,10 +20,10 @@ import (
 
 // interpTolNM is the largest difference between the bilinear interpolation of the vertex
 // distances and the exact distance at a cell's centre for the cell to use interpolation.
-const interpTolNM = 0.005
+const interpTolNM = 0.02
 
 // indexVersion changes whenever the index layout or the classification rule changes.
-const indexVersion = "accord-jurisdiction-index-v1"
+const indexVersion = "accord-jurisdiction-index-v3"
 
 // halfDiagNM is the half-diagonal of a cell of row j in nautical miles, padded by 2 %.
 func (e *Engine) halfDiagNM(j int) float64 {
@@ -143,12 +143,14 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 	g := &e.g
 	nv := (g.nx + 1) * (g.ny + 1)
 	e.vdist = make([]float32, nv)
+	vinfo := make([]vertexInfo, nv)
 	err := e.parallelRows(ctx, g.ny+1, func(j int) {
 		y := g.minY + float64(j)*g.cs
 		for i := 0; i <= g.nx; i++ {
 			x := g.minX + float64(i)*g.cs
-			_, c := e.tree.nearest(unit(y, x), ^uint64(0), -2)
-			e.vdist[j*(g.nx+1)+i] = float32(angleNM(c, y))
+			d, vi := e.vertexDist(min(i, g.nx-1), min(j, g.ny-1), pt{x, y})
+			e.vdist[j*(g.nx+1)+i] = float32(d)
+			vinfo[j*(g.nx+1)+i] = vi
 		}
 	})
 	if err != nil {
@@ -169,16 +171,31 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 			if q.state >= 0 {
 				labels[k] = uint8(q.state + 1)
 			}
-			uniform := !e.land.hasEdges(k) && (e.user == nil || !e.user.hasEdges(k))
+			uniform := !e.land.hasEdges(k) && (e.user == nil || !e.user.hasEdges(k)) && (e.ts == nil || !e.ts.hasEdges(k))
 			if uniform {
-				switch q.zone {
-				case ZoneLand, ZoneInternalWaters:
-				case ZoneHighSeas:
+				switch {
+				case q.basis == "user":
+					uniform = q.state == q.s1 && q.d2-q.d1 > 2*h
+				case q.zone == ZoneLand || q.basis == "land":
+				case q.basis == "mapped":
+					uniform = math.Abs(q.limD-lim.TerritorialSeaNM) > h
+				case q.zone == ZoneHighSeas:
 					uniform = q.d1-h > lim.EEZNM
 				default:
 					uniform = q.state == q.s1 && q.d2-q.d1 > 2*h && math.Abs(q.d2-lim.EEZNM) > h &&
 						math.Abs(q.d1-lim.TerritorialSeaNM) > h && math.Abs(q.d1-lim.ContiguousNM) > h &&
 						math.Abs(q.d1-lim.EEZNM) > h && q.treatyD > h
+				}
+			}
+			v0 := j*(g.nx+1) + i
+			v1 := v0 + g.nx + 1
+			corners := [4]*vertexInfo{&vinfo[v0], &vinfo[v0+1], &vinfo[v1], &vinfo[v1+1]}
+			if uniform && q.zone != ZoneLand && q.basis != "land" && q.basis != "mapped" {
+				// The territory is the place of the nearest baseline: all corners must agree.
+				for _, c := range corners {
+					if int(c.place) != q.place && q.zone != ZoneHighSeas {
+						uniform = false
+					}
 				}
 			}
 			if !uniform {
@@ -190,10 +207,12 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 				e.cls[k] = cellMixed
 				continue
 			}
-			v0 := j*(g.nx+1) + i
-			v1 := v0 + g.nx + 1
 			interp := (float64(e.vdist[v0]) + float64(e.vdist[v0+1]) + float64(e.vdist[v1]) + float64(e.vdist[v1+1])) / 4
-			if math.Abs(interp-q.d1) > interpTolNM {
+			want := q.dBase
+			if q.zone == ZoneHighSeas {
+				want = q.d1
+			}
+			if math.Abs(interp-want) > interpTolNM || !smooth(corners, 2*h, gaussRadiusNM(c.Y)) {
 				ci |= flagExactDist
 			}
 			e.cls[k] = uint16(ci)
@@ -203,6 +222,49 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 		return err
 	}
 	return e.computeOther(ctx, labels)
+}
+
+// vertexDist is the baseline distance at vertex p (lower-left corner of cell i, j, or its
+// upper/right edge at the grid's border), as the answer of a uniform cell there would report
+// it: inside a mapped territorial sea that state's insideBase, elsewhere the nearest baseline.
+func (e *Engine) vertexDist(i, j int, p pt) (float64, vertexInfo) {
+	v := unit(p.Y, p.X)
+	k := j*e.g.nx + i
+	if e.ts != nil {
+		if land, _ := e.land.at(k, p, e.g.centre(i, j)); land == 0 {
+			if s, _ := e.ts.at(k, p, e.g.centre(i, j)); s != 0 {
+				d, _, f := e.insideBaseFoot(v, p.Y, int(e.placeState[s-1]))
+				return d, vertexInfo{foot: f, place: int16(s - 1)}
+			}
+		}
+	}
+	d, _, place, f := e.nearestBaseFoot(v, p.Y, ^uint64(0), math.Inf(1))
+	return d, vertexInfo{foot: f, place: int16(place)}
+}
+
+// vertexInfo is what the index build remembers of a vertex to decide whether interpolation
+// is safe in the cells around it.
+type vertexInfo struct {
+	foot  baseFoot
+	place int16
+}
+
+// smooth reports whether the baseline distance is smooth across a cell whose corners are
+// vs: the corners measure to the same kind of baseline, at feet no farther apart than
+// maxNM (a jump of the foot marks a ridge of the distance field, where interpolation fails).
+func smooth(vs [4]*vertexInfo, maxNM, r float64) bool {
+	for a := range 4 {
+		for b := a + 1; b < 4; b++ {
+			if vs[a].foot.Kind != vs[b].foot.Kind {
+				return false
+			}
+			d := vec3{vs[a].foot.P[0] - vs[b].foot.P[0], vs[a].foot.P[1] - vs[b].foot.P[1], vs[a].foot.P[2] - vs[b].foot.P[2]}
+			if math.Sqrt(dot(d, d))*r > maxNM {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // computeOther fills e.other and e.otherSt: for each cell, the distance from its centre to the

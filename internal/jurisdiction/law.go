@@ -121,8 +121,9 @@ type Answer struct {
 	// belongs to one; "" otherwise.
 	Territory string `json:"territory,omitempty"`
 	Zone      Zone   `json:"zone"`
-	// BaselineNM is the distance to the nearest baseline of State (on land: to the nearest
-	// coastline of any state; on the high seas: to the nearest baseline of any state).
+	// BaselineNM is the distance to the nearest baseline of State (on land and lakes: to the
+	// nearest baseline of any state; in internal waters behind a baseline: seaward to that
+	// baseline; on the high seas: to the nearest baseline of any state).
 	BaselineNM float64 `json:"baseline_nm"`
 	// OtherState is the nearest state other than State whose land or zone lies OtherNM away
 	// (on the high seas: the nearest state's EEZ limit). OtherNM is exact on the high seas and
@@ -132,8 +133,9 @@ type Answer struct {
 	// Authority is the competent maritime law-enforcement authority of State (Config.Authorities),
 	// "" when none is configured.
 	Authority string `json:"authority"`
-	// Basis says how State was decided: "land", "distance" (only one state in reach),
-	// "equidistance", "treaty" (the US–Mexico treaty line), "user" (a user-supplied zone) or "".
+	// Basis says how State was decided: "land" (land data), "mapped" (inside a mapped
+	// territorial sea), "distance" (only one state in reach), "equidistance", "treaty" (the
+	// US–Mexico treaty line), "user" (a user-supplied zone) or "" (high seas).
 	Basis  string `json:"basis"`
 	Source string `json:"source,omitempty"` // the user zone (file#feature) that decided, if any
 	Regime Regime `json:"regime"`

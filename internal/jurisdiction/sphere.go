@@ -69,6 +69,18 @@ func (s *arc) cosTo(p vec3) float64 {
 	return math.Max(dot(p, s.A), dot(p, s.B))
 }
 
+// foot returns the point of the arc nearest to p.
+func (s *arc) foot(p vec3) vec3 {
+	if dot(p, s.EA) >= 0 && dot(p, s.EB) >= 0 && s.N != (vec3{}) {
+		t := dot(p, s.N)
+		return norm(vec3{p[0] - t*s.N[0], p[1] - t*s.N[1], p[2] - t*s.N[2]})
+	}
+	if dot(p, s.A) >= dot(p, s.B) {
+		return s.A
+	}
+	return s.B
+}
+
 // arcTree is a bounding-volume hierarchy over arcs in 3-D (unit-sphere) space, answering
 // nearest-arc queries restricted to a set of states.
 type arcTree struct {
