@@ -55,8 +55,8 @@ var textValue = func() (t [256]byte) {
 	return t
 }()
 
-// bitbuf is an unarmored payload: bits packed most significant first. Bits past n keep the value
-// they had on the air (the fill bits of the last character), then zero, exactly as gpsd reads them.
+// bitbuf is an unarmored payload: bits packed most significant first. Bits past n are zero (fill
+// bits are cleared), so fields read past the end of a short message read zero.
 type bitbuf struct {
 	b []byte // len(b) >= bytes holding n bits + 8 zero bytes
 	n int    // message length in bits (six times the characters, less the fill bits)
@@ -109,10 +109,20 @@ func unarmor(buf *[bufBytes]byte, payload []byte, fill int) (bitbuf, error) {
 	}
 	// Zero slack so reads past the end see zero bits.
 	binary.BigEndian.PutUint64(buf[w:], 0)
+	if fill > 0 { // fill bits carry no information (ITU-R M.1371-5 annex 8 §3.1): clear them
+		last := (nbits - 1) >> 3
+		buf[last] &= 0xff << uint(7-((nbits-1)&7))
+		for k := last + 1; k < w; k++ {
+			buf[k] = 0
+		}
+	}
 	return bitbuf{b: buf[:w+8], n: nbits}, nil
 }
 
 func badChar(payload []byte, i int) error {
+	for i < len(payload)-1 && sixbit[payload[i]] != 0xff {
+		i++
+	}
 	return fmt.Errorf("%w: %q at character %d", ErrBadChar, payload[i], i+1)
 }
 
@@ -164,7 +174,7 @@ func (r *bitbuf) text(start, n int) string {
 
 // extract copies the bits [start, start+8*ceil(nbits/8)) into dst (appending), zeroing every bit
 // at or past limit. It reproduces the bytes gpsd shows for binary payloads: the last byte keeps
-// whatever followed the data on the air up to limit.
+// whatever followed the data in the message up to limit (for type 26, the communication state).
 func (r *bitbuf) extract(dst []byte, start, nbits, limit int) []byte {
 	nbytes := (nbits + 7) / 8
 	for k := 0; k < nbytes; k++ {
@@ -226,19 +236,11 @@ func (w *bitwriter) putText(s string, n int) error {
 	return nil
 }
 
-// armor turns the written bits into a payload and its fill-bit count. The fill bits take the
-// value of tail (bits that followed the message on the air, most significant first), so that a
-// decoded binary payload re-encodes byte for byte.
-func (w *bitwriter) armor(tail uint64, tailBits int) ([]byte, int) {
+// armor turns the written bits into a payload and its fill-bit count (zero fill bits).
+func (w *bitwriter) armor() ([]byte, int) {
 	fill := (6 - w.n%6) % 6
 	n := w.n
-	for k := 0; k < fill; k++ {
-		var bit uint64
-		if k < tailBits {
-			bit = tail >> uint(tailBits-1-k) & 1
-		}
-		w.put(bit, 1)
-	}
+	w.put(0, fill)
 	out := make([]byte, 0, w.n/6)
 	r := bitbuf{b: append(w.b, make([]byte, 8)...), n: w.n}
 	for p := 0; p < w.n; p += 6 {

@@ -11,8 +11,7 @@ import (
 // or a header type that does not match the struct (types 1-3 for a PositionReport, 4 or 11 for
 // a BaseStationReport, 7 or 13 for a BinaryAck; 0 means the first) is an error wrapping
 // ErrEncode or ErrBadText. Binary messages (6, 8) with nil Data and a non-nil App are encoded
-// from the App. The fill bits take the bits that follow DataBits in the last byte of Data, so
-// that binary data decoded from the air re-encodes unchanged.
+// from the App. Fill bits are zero; bits of Data past DataBits are not sent.
 func Encode(m Message) (payload []byte, fill int, err error) {
 	var w bitwriter
 	c := coder{w: &w}
@@ -43,8 +42,6 @@ func Encode(m Message) (payload []byte, fill int, err error) {
 	c.uv(uint64(t), 6)
 	c.uv(uint64(h.Repeat), 2)
 	c.uv(uint64(h.UserID), 30)
-	var tail []byte // binary data whose trailing bits become the fill bits
-	var tailFrom int
 	switch m := m.(type) {
 	case *PositionReport:
 		m.code(&c)
@@ -64,7 +61,6 @@ func Encode(m Message) (payload []byte, fill int, err error) {
 			return nil, 0, err
 		}
 		c.data(data, bits)
-		tail, tailFrom = data, bits
 	case *BinaryAck:
 		c.u8(&m.Spare, 2)
 		if m.N < 1 || m.N > 4 {
@@ -83,7 +79,6 @@ func Encode(m Message) (payload []byte, fill int, err error) {
 			return nil, 0, err
 		}
 		c.data(data, bits)
-		tail, tailFrom = data, bits
 	case *SARAircraftPosition:
 		m.code(&c)
 	case *UTCInquiry:
@@ -138,7 +133,6 @@ func Encode(m Message) (payload []byte, fill int, err error) {
 		c.i32(&m.Latitude, 17)
 		c.u8(&m.Spare2, 5)
 		c.data(m.Data, m.DataBits)
-		tail, tailFrom = m.Data, m.DataBits
 	case *ClassBPosition:
 		m.code(&c)
 	case *ClassBExtended:
@@ -155,18 +149,19 @@ func Encode(m Message) (payload []byte, fill int, err error) {
 			c.u8(&s.Timeout, 3)
 			c.u16(&s.Increment, 11)
 		}
-		if m.TailBits > 0 {
-			if m.TailBits > 30 {
-				return nil, 0, fmt.Errorf("%w: type 20 TailBits %d, want at most 30", ErrEncode, m.TailBits)
-			}
-			c.uv(uint64(m.Tail), m.TailBits)
-		} else {
-			c.uv(0, roundUp8(w.n)-w.n)
+		if m.TailBits < 0 || m.TailBits > 30 {
+			return nil, 0, fmt.Errorf("%w: type 20 TailBits %d, want 0 to 30", ErrEncode, m.TailBits)
+		}
+		c.uv(uint64(m.Tail), m.TailBits)
+		if w.n < 72 { // the shortest message 20 (one reservation) has 2 spare bits
+			c.uv(0, 72-w.n)
 		}
 	case *AidToNavigation:
 		m.code(&c)
 		c.text(&m.NameExt, len(m.NameExt))
-		c.uv(0, roundUp8(w.n)-w.n)
+		if pad := roundUp8(w.n) - w.n; pad < 6 { // 6 spare bits would read as one more character
+			c.uv(0, pad)
+		}
 	case *ChannelManagement:
 		m.code(&c)
 	case *GroupAssignment:
@@ -201,7 +196,6 @@ func Encode(m Message) (payload []byte, fill int, err error) {
 			c.u16(&m.AppID, 16)
 		}
 		c.data(m.Data, m.DataBits)
-		tail, tailFrom = m.Data, m.DataBits
 	case *MultiSlotBinary:
 		c.flag(&m.Addressed)
 		c.flag(&m.Structured)
@@ -223,13 +217,7 @@ func Encode(m Message) (payload []byte, fill int, err error) {
 	if w.n < lr.min || (lr.max != 0 && w.n > lr.max) {
 		return nil, 0, fmt.Errorf("%w: %w", ErrEncode, &LengthError{MsgType: t, Got: w.n, Min: lr.min, Max: lr.max})
 	}
-	var tb uint64
-	nt := 0
-	for k := tailFrom; k < 8*len(tail) && nt < 6; k++ {
-		tb = tb<<1 | uint64(tail[k>>3]>>(7-uint(k&7))&1)
-		nt++
-	}
-	payload, fill = w.armor(tb, nt)
+	payload, fill = w.armor()
 	return payload, fill, nil
 }
 

@@ -15,8 +15,8 @@ import (
 // key ("A" or "B"), the form later gpsd releases use.
 //
 // gpsd quirks reproduced on purpose (see docs/ais-conformance.md): type 26 "radio" is always 0
-// (gpsd 3.22 never decodes it); binary "data" shows, in its last byte, the bits that followed
-// the data on the air (fill bits, or for type 26 the communication state); a type 6 tidal window
+// (gpsd 3.22 never decodes it); binary "data" of type 26 shows, in its last byte, the first bits of
+// the communication state that follows the data; a type 6 tidal window
 // lists one more, partly empty, element than the data holds whole.
 func AppendGPSD(dst []byte, m Message) []byte {
 	return appendGPSD(dst, m, nil)

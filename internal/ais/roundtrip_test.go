@@ -91,7 +91,7 @@ var roundTripTable = []Message{
 	&StaticDataReport{Header: hdr(24, 983450001), PartNum: 1, ShipType: 36, VendorID: "@@@@@@@", CallSign: "@@@@@@@", ToBow: 345070335 >> 21,
 		ToStern: 345070335 >> 12 & 511, ToPort: 345070335 >> 6 & 63, ToStarboard: 345070335 & 63},
 	&SingleSlotBinary{Header: hdr(25, 440006460), Addressed: true, DestMMSI: 134218384,
-		Data: []byte{0xe0, 0x6f, 0x85, 0x5b}, DataBits: 30},
+		Data: []byte{0xe0, 0x6f, 0x85, 0x58}, DataBits: 30},
 	&SingleSlotBinary{Header: hdr(25, 563648328), Structured: true, AppID: 134, Data: []byte{0x08, 0x29}, DataBits: 16},
 	&MultiSlotBinary{Header: hdr(26, 137920605), Addressed: true, Structured: true, DestMMSI: 838351848,
 		AppID: 23587, Data: []byte{0xcc, 0xbf, 0x00}, DataBits: 20, Radio: 12345},

@@ -133,7 +133,7 @@ type BinaryAddressed struct {
 	DAC        uint16 // 10 bits, designated area code
 	FID        uint8  // 6 bits, function identifier
 	Data       []byte // application data, packed most significant bit first
-	DataBits   int    // length of Data in bits; bits of the last byte past DataBits are what followed on the air
+	DataBits   int    // length of Data in bits
 	App        Application
 }
 
