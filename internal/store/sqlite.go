@@ -61,6 +61,10 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStor
 		s.close()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -132,27 +136,62 @@ func (s *sqliteStore) migrate(ctx context.Context) error {
 	return nil
 }
 
-// stmt returns the statement for query bound to tx, preparing it once per store.
+// stmt returns the prepared statement for query bound to tx. Every write statement is
+// prepared once at open (see prepare): database/sql cannot prepare a statement on the single
+// writer connection while a transaction holds it.
 func (s *sqliteStore) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 	st := s.stmts[query]
 	if st == nil {
-		var err error
-		if st, err = s.w.PrepareContext(ctx, query); err != nil {
-			return nil, err
-		}
-		s.stmts[query] = st
+		return nil, fmt.Errorf("statement not prepared at open: %.60s", query)
 	}
 	return tx.StmtContext(ctx, st), nil
 }
 
+// prepare prepares every write statement on the writer connection.
+func (s *sqliteStore) prepare(ctx context.Context) error {
+	queries := []string{sqliteUpsertFeed, sqliteFeedID, sqliteInsertEvidence}
+	for _, t := range []rowsInsert{sqlitePositions, sqliteLatest, sqliteVessels} {
+		for _, n := range chunkSizes {
+			queries = append(queries, t.sql(n))
+		}
+	}
+	for _, q := range queries {
+		st, err := s.w.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %.60s: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
 // chunkSizes are the row counts of the multi-row statements: n rows are written as
-// greedy chunks of these sizes, so each table needs at most five prepared statements.
+// greedy chunks of these sizes, so each table needs five prepared statements.
 var chunkSizes = []int{256, 64, 16, 4, 1}
 
-// insertRows writes n rows with multi-row statements "head VALUES (?,..),(?,..) tail".
-// add appends row i's ncols arguments.
-func (s *sqliteStore) insertRows(ctx context.Context, tx *sql.Tx, head, tail string, ncols, n int, add func(args []any, i int) []any) error {
-	one := "(" + strings.Repeat("?,", ncols-1) + "?)"
+// rowsInsert is a multi-row statement "head VALUES (?,..),(?,..) tail".
+type rowsInsert struct {
+	head, tail string
+	ncols      int
+}
+
+func (r rowsInsert) sql(rows int) string {
+	one := "(" + strings.Repeat("?,", r.ncols-1) + "?)"
+	var q strings.Builder
+	q.WriteString(r.head)
+	q.WriteString(" VALUES ")
+	for k := range rows {
+		if k > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString(one)
+	}
+	q.WriteString(r.tail)
+	return q.String()
+}
+
+// insertRows writes n rows with the multi-row statement ins; add appends row i's arguments.
+func (s *sqliteStore) insertRows(ctx context.Context, tx *sql.Tx, ins rowsInsert, n int, add func(args []any, i int) []any) error {
 	for i := 0; i < n; {
 		size := chunkSizes[len(chunkSizes)-1]
 		for _, c := range chunkSizes {
@@ -161,17 +200,7 @@ func (s *sqliteStore) insertRows(ctx context.Context, tx *sql.Tx, head, tail str
 				break
 			}
 		}
-		var q strings.Builder
-		q.WriteString(head)
-		q.WriteString(" VALUES ")
-		for k := range size {
-			if k > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString(one)
-		}
-		q.WriteString(tail)
-		st, err := s.stmt(ctx, tx, q.String())
+		st, err := s.stmt(ctx, tx, ins.sql(size))
 		if err != nil {
 			return err
 		}
@@ -217,7 +246,11 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 		for _, name := range p.refs {
 			id, ok := s.feedIDs[name]
 			if !ok {
-				err := tx.QueryRowContext(ctx, `SELECT id FROM feeds WHERE name = ?`, name).Scan(&id)
+				st, err := s.stmt(ctx, tx, sqliteFeedID)
+				if err != nil {
+					return err
+				}
+				err = st.QueryRowContext(ctx, name).Scan(&id)
 				if errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("feed %q is not stored: include its FeedStats in the batch", name)
 				} else if err != nil {
@@ -232,7 +265,7 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 
 		evIDs := make(map[string]int64, len(p.evidence))
 		for _, e := range p.evidence {
-			st, err := s.stmt(ctx, tx, `INSERT INTO evidence (feed_id, first_recv, last_recv, lines, sha256, payload) VALUES (?, ?, ?, ?, ?, ?)`)
+			st, err := s.stmt(ctx, tx, sqliteInsertEvidence)
 			if err != nil {
 				return err
 			}
@@ -248,16 +281,15 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 			return err
 		}
 
-		err := s.insertRows(ctx, tx, `INSERT INTO positions (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id, evidence_id)`, "",
-			11, len(p.positions), func(a []any, i int) []any {
-				v := &p.positions[i]
-				var ev any
-				if id, ok := evIDs[v.Source]; ok {
-					ev = id
-				}
-				return append(a, int64(v.MMSI), ms(v.Time), v.Lat, v.Lon, nullFloat(v.SOG), nullFloat(v.COG), nullFloat(v.Heading),
-					navStatus(v.NavStatus), int64(v.MsgType), ids[v.Source], ev)
-			})
+		err := s.insertRows(ctx, tx, sqlitePositions, len(p.positions), func(a []any, i int) []any {
+			v := &p.positions[i]
+			var ev any
+			if id, ok := evIDs[v.Source]; ok {
+				ev = id
+			}
+			return append(a, int64(v.MMSI), ms(v.Time), v.Lat, v.Lon, nullFloat(v.SOG), nullFloat(v.COG), nullFloat(v.Heading),
+				navStatus(v.NavStatus), int64(v.MsgType), ids[v.Source], ev)
+		})
 		if err != nil {
 			return fmt.Errorf("positions: %w", err)
 		}
@@ -265,15 +297,11 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 			return err
 		}
 
-		err = s.insertRows(ctx, tx, `INSERT INTO latest (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id)`,
-			` ON CONFLICT (mmsi) DO UPDATE SET t = excluded.t, lat = excluded.lat, lon = excluded.lon, sog = excluded.sog,
-			cog = excluded.cog, heading = excluded.heading, nav_status = excluded.nav_status, msg_type = excluded.msg_type,
-			feed_id = excluded.feed_id WHERE excluded.t >= latest.t`,
-			10, len(p.latest), func(a []any, i int) []any {
-				v := &p.latest[i]
-				return append(a, int64(v.MMSI), ms(v.Time), v.Lat, v.Lon, nullFloat(v.SOG), nullFloat(v.COG), nullFloat(v.Heading),
-					navStatus(v.NavStatus), int64(v.MsgType), ids[v.Source])
-			})
+		err = s.insertRows(ctx, tx, sqliteLatest, len(p.latest), func(a []any, i int) []any {
+			v := &p.latest[i]
+			return append(a, int64(v.MMSI), ms(v.Time), v.Lat, v.Lon, nullFloat(v.SOG), nullFloat(v.COG), nullFloat(v.Heading),
+				navStatus(v.NavStatus), int64(v.MsgType), ids[v.Source])
+		})
 		if err != nil {
 			return fmt.Errorf("latest positions: %w", err)
 		}
@@ -281,18 +309,12 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 			return err
 		}
 
-		err = s.insertRows(ctx, tx, `INSERT INTO vessels (mmsi, imo, name, call_sign, ship_type, length, beam, draught, destination, flag, class_b, t, feed_id)`,
-			` ON CONFLICT (mmsi) DO UPDATE SET imo = coalesce(excluded.imo, vessels.imo), name = coalesce(excluded.name, vessels.name),
-			call_sign = coalesce(excluded.call_sign, vessels.call_sign), ship_type = coalesce(excluded.ship_type, vessels.ship_type),
-			length = coalesce(excluded.length, vessels.length), beam = coalesce(excluded.beam, vessels.beam),
-			draught = coalesce(excluded.draught, vessels.draught), destination = coalesce(excluded.destination, vessels.destination),
-			flag = coalesce(excluded.flag, vessels.flag), class_b = excluded.class_b, t = excluded.t, feed_id = excluded.feed_id`,
-			13, len(p.statics), func(a []any, i int) []any {
-				v := &p.statics[i]
-				return append(a, int64(v.MMSI), nullPositive(int64(v.IMO)), nullString(v.Name), nullString(v.CallSign),
-					nullPositive(int64(v.ShipType)), nullFloat(v.Length), nullFloat(v.Beam), nullFloat(v.Draught),
-					nullString(v.Destination), nullString(v.Flag), v.ClassB, ms(v.Time), ids[v.Source])
-			})
+		err = s.insertRows(ctx, tx, sqliteVessels, len(p.statics), func(a []any, i int) []any {
+			v := &p.statics[i]
+			return append(a, int64(v.MMSI), nullPositive(int64(v.IMO)), nullString(v.Name), nullString(v.CallSign),
+				nullPositive(int64(v.ShipType)), nullFloat(v.Length), nullFloat(v.Beam), nullFloat(v.Draught),
+				nullString(v.Destination), nullString(v.Flag), v.ClassB, ms(v.Time), ids[v.Source])
+		})
 		if err != nil {
 			return fmt.Errorf("vessels: %w", err)
 		}
@@ -306,6 +328,34 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 	}
 	return nil
 }
+
+// The multi-row write statements.
+var (
+	sqlitePositions = rowsInsert{
+		head:  `INSERT INTO positions (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id, evidence_id)`,
+		ncols: 11,
+	}
+	sqliteLatest = rowsInsert{
+		head: `INSERT INTO latest (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id)`,
+		tail: ` ON CONFLICT (mmsi) DO UPDATE SET t = excluded.t, lat = excluded.lat, lon = excluded.lon, sog = excluded.sog,
+			cog = excluded.cog, heading = excluded.heading, nav_status = excluded.nav_status, msg_type = excluded.msg_type,
+			feed_id = excluded.feed_id WHERE excluded.t >= latest.t`,
+		ncols: 10,
+	}
+	sqliteVessels = rowsInsert{
+		head: `INSERT INTO vessels (mmsi, imo, name, call_sign, ship_type, length, beam, draught, destination, flag, class_b, t, feed_id)`,
+		tail: ` ON CONFLICT (mmsi) DO UPDATE SET imo = coalesce(excluded.imo, vessels.imo), name = coalesce(excluded.name, vessels.name),
+			call_sign = coalesce(excluded.call_sign, vessels.call_sign), ship_type = coalesce(excluded.ship_type, vessels.ship_type),
+			length = coalesce(excluded.length, vessels.length), beam = coalesce(excluded.beam, vessels.beam),
+			draught = coalesce(excluded.draught, vessels.draught), destination = coalesce(excluded.destination, vessels.destination),
+			flag = coalesce(excluded.flag, vessels.flag), class_b = excluded.class_b, t = excluded.t, feed_id = excluded.feed_id`,
+		ncols: 13,
+	}
+)
+
+const sqliteFeedID = `SELECT id FROM feeds WHERE name = ?`
+
+const sqliteInsertEvidence = `INSERT INTO evidence (feed_id, first_recv, last_recv, lines, sha256, payload) VALUES (?, ?, ?, ?, ?, ?)`
 
 const sqliteUpsertFeed = `INSERT INTO feeds (name, kind, originator, tlp, lines, sentences, messages, bad_checksum,
 	incomplete, unparseable, other, dropped, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
