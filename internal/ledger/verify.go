@@ -50,11 +50,11 @@ type RecordLister interface {
 
 // VerifyOptions configures [Verify].
 type VerifyOptions struct {
-	Log       note.Verifier   // the log's public key; its name is the origin (required)
+	Log note.Verifier // the log's public key; its name is the origin (required)
 	// RetiredLogKeys are earlier keys of the same origin (see docs/ledger.md on rotation);
 	// checkpoints signed by them are accepted.
 	RetiredLogKeys []note.Verifier
-	Witnesses []note.Verifier // witness keys whose cosignatures must verify when present
+	Witnesses      []note.Verifier // witness keys whose cosignatures must verify when present
 	// Sources gives the record source for each record type. Records of other types are counted
 	// in Report.Unchecked.
 	Sources map[string]RecordSource

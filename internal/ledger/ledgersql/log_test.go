@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"accord/internal/ledger"
 )
@@ -212,4 +213,34 @@ func TestKeyRotation(t *testing.T) {
 			t.Errorf("after rotation: %d checkpoints, problems:\n%s", rep.Checkpoints, problemsString(rep))
 		}
 	})
+}
+
+func TestPeriodicCheckpoints(t *testing.T) {
+	env := newEnv(t, sqliteBackend, func(c *Config) { c.CheckpointInterval = 10 * time.Millisecond })
+	ctx := context.Background()
+	for i := range 5 {
+		env.put("operation", fmt.Sprintf("OP-%d", i), "planned")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		msg, err := env.log.LatestCheckpoint(ctx)
+		if err == nil {
+			sc, err := ledger.OpenCheckpoint(msg, env.key.Verifier)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sc.Size == 5 {
+				break
+			}
+		} else if !errors.Is(err, ErrNotFound) {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no checkpoint of size 5 after 5 s (latest: %v)", err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if rep := env.verify(env.verifyOptions()); !rep.OK() {
+		t.Fatalf("verify:\n%s", problemsString(rep))
+	}
 }
