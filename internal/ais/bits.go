@@ -15,7 +15,7 @@ const MaxPayloadChars = 256
 const bufBytes = MaxPayloadChars*6/8 + 8
 
 // sixbit maps an armored payload character to its six-bit value, or 0xff when the character is
-// not part of the ITU-R M.1371-5 table 47 / IEC 61162-1 armoring alphabet ('0'..'W', '`'..'w').
+// not part of the IEC 61162-1 / ITU-R M.1371-5 payload armoring alphabet ('0'..'W', '`'..'w').
 var sixbit = func() (t [256]byte) {
 	for i := range t {
 		t[i] = 0xff
@@ -38,7 +38,7 @@ func armorChar(v byte) byte {
 	return v + '0' + 8
 }
 
-// textChars is the six-bit text alphabet of ITU-R M.1371-5 table 47: value i is character i.
+// textChars is the six-bit ASCII alphabet of ITU-R M.1371-5 annex 8: value i is character i.
 const textChars = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?"
 
 // textValue maps an ASCII character to its six-bit text value, or 0xff when the character has none.
@@ -109,7 +109,7 @@ func unarmor(buf *[bufBytes]byte, payload []byte, fill int) (bitbuf, error) {
 	}
 	// Zero slack so reads past the end see zero bits.
 	binary.BigEndian.PutUint64(buf[w:], 0)
-	if fill > 0 { // fill bits carry no information (ITU-R M.1371-5 annex 8 §3.1): clear them
+	if fill > 0 { // fill bits carry no information (ITU-R M.1371-5 annex 8): clear them
 		last := (nbits - 1) >> 3
 		buf[last] &= 0xff << uint(7-((nbits-1)&7))
 		for k := last + 1; k < w; k++ {

@@ -1,9 +1,9 @@
 package ais
 
 // Descriptions of coded values as gpsd 3.22 prints them in its *_text JSON fields. The codes
-// are those of ITU-R M.1371-5 (navigational status table 45, EPFD table 50, ship type table 53,
-// aid-to-navigation type table 74, station type in message 23) and of the IMO and Inland AIS
-// application messages; the wording is gpsd's, kept for output compatibility.
+// are those of ITU-R M.1371-5 (navigational status, type of electronic position fixing device,
+// type of ship and cargo, type of aid to navigation, station type of message 23) and of the IMO
+// and Inland AIS application messages; the wording is gpsd's, kept for output compatibility.
 
 var navStatusText = [16]string{
 	"Under way using engine", "At anchor", "Not under command", "Restricted manoeuverability",

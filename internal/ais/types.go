@@ -7,7 +7,7 @@ package ais
 // re-encodes bit for bit.
 
 // PositionReport is a class A position report: message types 1, 2 (scheduled, assigned) and
-// 3 (special, interrogated). ITU-R M.1371-5 annex 8 §3.1, 168 bits.
+// 3 (special, interrogated). ITU-R M.1371-5 annex 8, 168 bits.
 type PositionReport struct {
 	Header
 	NavStatus uint8  // 4 bits, navigational status 0..15; 15 = not defined
@@ -42,7 +42,7 @@ func (m *PositionReport) code(c *coder) {
 }
 
 // BaseStationReport is message type 4 (base station report) or 11 (UTC/date response).
-// ITU-R M.1371-5 annex 8 §3.3, 168 bits.
+// ITU-R M.1371-5 annex 8, 168 bits.
 type BaseStationReport struct {
 	Header
 	Year      uint16 // 14 bits, UTC year 1..9999; 0 = not available
@@ -77,7 +77,7 @@ func (m *BaseStationReport) code(c *coder) {
 }
 
 // StaticVoyageData is message type 5, class A static and voyage related data.
-// ITU-R M.1371-5 annex 8 §3.4, 424 bits.
+// ITU-R M.1371-5 annex 8, 424 bits.
 type StaticVoyageData struct {
 	Header
 	AISVersion  uint8  // 2 bits, 0 = ITU-R M.1371-1 ... 3 = future editions
@@ -121,7 +121,7 @@ func (m *StaticVoyageData) code(c *coder) {
 	c.u8(&m.Spare, 1)
 }
 
-// BinaryAddressed is message type 6, an addressed binary message. ITU-R M.1371-5 annex 8 §3.5.
+// BinaryAddressed is message type 6, an addressed binary message. ITU-R M.1371-5 annex 8.
 // Data holds the application data after the DAC and FID; App is its decoded form when the
 // application is one this package knows (see [Application]), else nil.
 type BinaryAddressed struct {
@@ -138,7 +138,7 @@ type BinaryAddressed struct {
 }
 
 // BinaryAck is message type 7 (binary acknowledge) or 13 (safety related acknowledge).
-// ITU-R M.1371-5 annex 8 §3.6, 72 to 168 bits.
+// ITU-R M.1371-5 annex 8, 72 to 168 bits.
 type BinaryAck struct {
 	Header
 	Spare uint8  // 2 bits
@@ -152,7 +152,7 @@ type Ack struct {
 	Seq  uint8  // 2 bits, sequence number of the acknowledged message
 }
 
-// BinaryBroadcast is message type 8, a broadcast binary message. ITU-R M.1371-5 annex 8 §3.7.
+// BinaryBroadcast is message type 8, a broadcast binary message. ITU-R M.1371-5 annex 8.
 type BinaryBroadcast struct {
 	Header
 	Spare    uint8  // 2 bits
@@ -164,7 +164,7 @@ type BinaryBroadcast struct {
 }
 
 // SARAircraftPosition is message type 9, the standard SAR aircraft position report.
-// ITU-R M.1371-5 annex 8 §3.8, 168 bits.
+// ITU-R M.1371-5 annex 8, 168 bits.
 type SARAircraftPosition struct {
 	Header
 	Altitude  uint16 // 12 bits, metres (GNSS); 4094 = 4094 m or higher, 4095 = not available
@@ -198,7 +198,7 @@ func (m *SARAircraftPosition) code(c *coder) {
 	c.u32(&m.Radio, 20)
 }
 
-// UTCInquiry is message type 10, UTC and date inquiry. ITU-R M.1371-5 annex 8 §3.9, 72 bits.
+// UTCInquiry is message type 10, UTC and date inquiry. ITU-R M.1371-5 annex 8, 72 bits.
 type UTCInquiry struct {
 	Header
 	Spare    uint8  // 2 bits
@@ -213,7 +213,7 @@ func (m *UTCInquiry) code(c *coder) {
 }
 
 // SafetyAddressed is message type 12, an addressed safety related message.
-// ITU-R M.1371-5 annex 8 §3.10, 72 to 1008 bits.
+// ITU-R M.1371-5 annex 8, 72 to 1008 bits.
 type SafetyAddressed struct {
 	Header
 	Seq        uint8  // 2 bits
@@ -224,14 +224,14 @@ type SafetyAddressed struct {
 }
 
 // SafetyBroadcast is message type 14, a broadcast safety related message.
-// ITU-R M.1371-5 annex 8 §3.12, 40 to 1008 bits.
+// ITU-R M.1371-5 annex 8, 40 to 1008 bits.
 type SafetyBroadcast struct {
 	Header
 	Spare uint8  // 2 bits
 	Text  string // six-bit text as transmitted, up to 161 characters
 }
 
-// Interrogation is message type 15. ITU-R M.1371-5 annex 8 §3.13, 88 to 160 bits. Parts tells
+// Interrogation is message type 15. ITU-R M.1371-5 annex 8, 88 to 160 bits. Parts tells
 // which of its three forms was sent: 1 = one station, one message (88 bits); 2 = one station,
 // two messages (112 bits); 3 = two stations (160 bits). Fields of absent parts are zero.
 type Interrogation struct {
@@ -251,7 +251,7 @@ type Interrogation struct {
 	Parts     int    // 1, 2 or 3
 }
 
-// AssignedMode is message type 16, the assigned mode command. ITU-R M.1371-5 annex 8 §3.14,
+// AssignedMode is message type 16, the assigned mode command. ITU-R M.1371-5 annex 8,
 // 96 or 144 bits. Second is true when it addresses two stations.
 type AssignedMode struct {
 	Header
@@ -267,7 +267,7 @@ type AssignedMode struct {
 }
 
 // GNSSBroadcast is message type 17, GNSS broadcast binary message (DGNSS corrections).
-// ITU-R M.1371-5 annex 8 §3.15, 80 to 816 bits.
+// ITU-R M.1371-5 annex 8, 80 to 816 bits.
 type GNSSBroadcast struct {
 	Header
 	Spare     uint8  // 2 bits
@@ -279,7 +279,7 @@ type GNSSBroadcast struct {
 }
 
 // ClassBPosition is message type 18, the standard class B position report.
-// ITU-R M.1371-5 annex 8 §3.16, 168 bits.
+// ITU-R M.1371-5 annex 8, 168 bits.
 type ClassBPosition struct {
 	Header
 	Reserved  uint8  // 8 bits, regional reserved
@@ -322,7 +322,7 @@ func (m *ClassBPosition) code(c *coder) {
 }
 
 // ClassBExtended is message type 19, the extended class B position report.
-// ITU-R M.1371-5 annex 8 §3.17, 312 bits.
+// ITU-R M.1371-5 annex 8, 312 bits.
 type ClassBExtended struct {
 	Header
 	Reserved    uint8  // 8 bits
@@ -370,7 +370,7 @@ func (m *ClassBExtended) code(c *coder) {
 	c.u8(&m.Spare, 4)
 }
 
-// DataLinkManagement is message type 20. ITU-R M.1371-5 annex 8 §3.18, 72 to 160 bits.
+// DataLinkManagement is message type 20. ITU-R M.1371-5 annex 8, 72 to 160 bits.
 // The first N of Slots were transmitted.
 type DataLinkManagement struct {
 	Header
@@ -392,10 +392,10 @@ type SlotReservation struct {
 }
 
 // AidToNavigation is message type 21, the aids-to-navigation report.
-// ITU-R M.1371-5 annex 8 §3.19, 272 to 360 bits.
+// ITU-R M.1371-5 annex 8, 272 to 360 bits.
 type AidToNavigation struct {
 	Header
-	AidType     uint8  // 5 bits, type of aid to navigation (table 74); 0 = not specified
+	AidType     uint8  // 5 bits, type of aid to navigation; 0 = not specified
 	Name        string // 20 characters
 	Accuracy    bool
 	Longitude   int32  // 28 bits, 1/10,000 minute; 181° = not available
@@ -435,7 +435,7 @@ func (m *AidToNavigation) code(c *coder) {
 	c.u8(&m.Spare, 1)
 }
 
-// ChannelManagement is message type 22. ITU-R M.1371-5 annex 8 §3.20, 168 bits. When Addressed
+// ChannelManagement is message type 22. ITU-R M.1371-5 annex 8, 168 bits. When Addressed
 // it names two stations (Dest1, Dest2); otherwise it names a region (NE/SW corners).
 type ChannelManagement struct {
 	Header
@@ -487,7 +487,7 @@ func (m *ChannelManagement) code(c *coder) {
 }
 
 // GroupAssignment is message type 23, the group assignment command.
-// ITU-R M.1371-5 annex 8 §3.21, 160 bits.
+// ITU-R M.1371-5 annex 8, 160 bits.
 type GroupAssignment struct {
 	Header
 	Spare       uint8  // 2 bits
@@ -520,7 +520,7 @@ func (m *GroupAssignment) code(c *coder) {
 }
 
 // StaticDataReport is message type 24, the class B static data report, in one of two parts
-// (ITU-R M.1371-5 annex 8 §3.22). Part A (PartNum 0, 160 bits) carries the name; part B
+// (ITU-R M.1371-5 annex 8). Part A (PartNum 0, 160 bits) carries the name; part B
 // (PartNum 1, 168 bits) carries the ship type, vendor, call sign and dimensions. Fields of the
 // other part are zero. See [StaticOf] for merging the two.
 type StaticDataReport struct {
@@ -543,7 +543,7 @@ type StaticDataReport struct {
 }
 
 // LongRangePosition is message type 27, the long-range AIS broadcast (satellite).
-// ITU-R M.1371-5 annex 8 §3.25, 96 bits.
+// ITU-R M.1371-5 annex 8, 96 bits.
 type LongRangePosition struct {
 	Header
 	Accuracy  bool
@@ -570,7 +570,7 @@ func (m *LongRangePosition) code(c *coder) {
 }
 
 // SingleSlotBinary is message type 25, a single slot binary message.
-// ITU-R M.1371-5 annex 8 §3.23, at most 168 bits.
+// ITU-R M.1371-5 annex 8, at most 168 bits.
 type SingleSlotBinary struct {
 	Header
 	Addressed  bool
@@ -582,7 +582,7 @@ type SingleSlotBinary struct {
 }
 
 // MultiSlotBinary is message type 26, a multiple slot binary message with communication state.
-// ITU-R M.1371-5 annex 8 §3.24, 60 to 1064 bits.
+// ITU-R M.1371-5 annex 8, 60 to 1064 bits.
 type MultiSlotBinary struct {
 	Header
 	Addressed  bool

@@ -108,7 +108,7 @@ func StaticOf(m Message) (vessel.Static, bool) {
 		return vessel.Static{}, false
 	}
 	if s.ShipType > 99 {
-		s.ShipType = 0 // outside ITU-R M.1371 table 53: not available
+		s.ShipType = 0 // outside the ITU-R M.1371 ship and cargo types: not available
 	}
 	return s, true
 }
