@@ -231,12 +231,14 @@ func Load(ctx context.Context, cfg Config, log *slog.Logger) (*Engine, error) {
 	if !(r.MinLat < r.MaxLat && r.MinLon < r.MaxLon && r.MinLat >= -85 && r.MaxLat <= 85 && r.MinLon >= -180 && r.MaxLon <= 180) {
 		return nil, fmt.Errorf("jurisdiction: invalid region %+v", r)
 	}
-	// Data within EEZ reach of the region (plus a little) decides distances in the region.
-	mLat := cfg.EEZNM/60 + 1
-	mLon := cfg.EEZNM / 60 / math.Cos(math.Min(85, math.Max(math.Abs(r.MinLat), math.Abs(r.MaxLat))+mLat)*math.Pi/180)
-	dataBox := bbox{r.MinLon - mLon - 1, r.MinLat - mLat, r.MaxLon + mLon + 1, r.MaxLat + mLat}
-
-	reg, err := loadRegional(ctx, cfg.LandPath, cfg.MaritimePath, cfg.CacheDir, dataBox, log)
+	dataBox := reachBox(r, cfg.EEZNM)
+	// A region inside the default one shares the default's extraction (and its cache file).
+	extractBox := dataBox
+	d := DefaultRegion
+	if r.MinLat >= d.MinLat && r.MaxLat <= d.MaxLat && r.MinLon >= d.MinLon && r.MaxLon <= d.MaxLon {
+		extractBox = reachBox(d, cfg.EEZNM)
+	}
+	reg, err := loadRegional(ctx, cfg.LandPath, cfg.MaritimePath, cfg.CacheDir, extractBox, log)
 	if err != nil {
 		return nil, fmt.Errorf("jurisdiction: %w", err)
 	}
@@ -267,6 +269,14 @@ func Load(ctx context.Context, cfg Config, log *slog.Logger) (*Engine, error) {
 		"from_cache", fromCache, "states", len(e.states), "baseline_arcs", e.Stats.BaselineArcs,
 		"fast_cells", e.Stats.FastCells, "exact_dist_cells", e.Stats.ExactDist, "mixed_cells", e.Stats.MixedCells)
 	return e, nil
+}
+
+// reachBox is the box of the data within EEZ reach of region r (plus a little): the data that
+// decides distances in the region.
+func reachBox(r Box, eezNM float64) bbox {
+	mLat := eezNM/60 + 1
+	mLon := eezNM / 60 / math.Cos(math.Min(85, math.Max(math.Abs(r.MinLat), math.Abs(r.MaxLat))+mLat)*math.Pi/180)
+	return bbox{r.MinLon - mLon - 1, r.MinLat - mLat, r.MaxLon + mLon + 1, r.MaxLat + mLat}
 }
 
 // UserZoneErrors returns the reasons user-supplied zones were rejected at Load.
@@ -521,14 +531,20 @@ func (e *Engine) insideBaseFoot(v vec3, lat float64, s int) (dBase, limD float64
 	return ts - dl, dl, baseFoot{fl, 1}
 }
 
-// evalExact evaluates p (in cell k, centre c) with exact geometry.
-func (e *Engine) evalExact(k int, p, c pt) point {
+// evalExact evaluates p (in cell k, centre c) with exact geometry. maxD1 is an upper bound of
+// the distance to the nearest baseline (+Inf when unknown) that speeds up the search.
+func (e *Engine) evalExact(k int, p, c pt, maxD1 float64) point {
 	q := point{state: -1, place: -1, s1: -1, s2: -1, d2: math.Inf(1), treatyD: math.Inf(1), limD: math.Inf(1)}
 	v := unit(p.Y, p.X)
 	var pl1 int
-	q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), math.Inf(1))
-	if q.s1 >= 0 {
-		q.d2, q.s2, _ = e.nearestBase(v, p.Y, ^uint64(0)&^(1<<uint(q.s1)), q.d1+2*e.cfg.EEZNM+1)
+	q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), maxD1)
+	if math.IsInf(q.d1, 1) && !math.IsInf(maxD1, 1) {
+		q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), math.Inf(1))
+	}
+	// Another state's baseline matters only while it can reach the EEZ limit (with a margin
+	// larger than any cell, for the index build's uniformity test).
+	if q.s1 >= 0 && q.d1 <= e.cfg.EEZNM {
+		q.d2, q.s2, _ = e.nearestBase(v, p.Y, ^uint64(0)&^(1<<uint(q.s1)), e.cfg.EEZNM+10+240*e.cfg.CellDeg)
 	}
 	if e.user != nil {
 		if s, _ := e.user.at(k, p, c); s != 0 {
@@ -661,8 +677,43 @@ func (e *Engine) Lookup(lat, lon float64) Answer {
 		e.fillOther(&a, k, d)
 		return a
 	}
-	q := e.evalExact(k, pt{lon, lat}, g.centre(i, j))
+	if c != cellMixed {
+		// Uniform zone, but the distance field is not smooth enough here to interpolate.
+		cl := &e.classes[c&^flagExactDist]
+		a := cl.tmpl
+		a.Lat, a.Lon = lat, lon
+		// The distance is 1-Lipschitz: no farther than a corner's distance plus the cell diagonal.
+		v0 := j*(g.nx+1) + i
+		v1 := v0 + g.nx + 1
+		bound := math.Min(math.Min(float64(e.vdist[v0]), float64(e.vdist[v0+1])), math.Min(float64(e.vdist[v1]), float64(e.vdist[v1+1])))
+		a.BaselineNM = e.exactDist(cl, lat, lon, bound+2*e.halfDiagNM(j)+0.01)
+		e.fillOther(&a, k, a.BaselineNM)
+		return a
+	}
+	v0 := j*(g.nx+1) + i
+	v1 := v0 + g.nx + 1
+	bound := math.Min(math.Min(float64(e.vdist[v0]), float64(e.vdist[v0+1])), math.Min(float64(e.vdist[v1]), float64(e.vdist[v1+1])))
+	q := e.evalExact(k, pt{lon, lat}, g.centre(i, j), bound+2*e.halfDiagNM(j)+0.01)
 	return e.answer(&q, k, lat, lon)
+}
+
+// exactDist is the baseline distance at a point of a uniform cell of class cl, computed as
+// evalExact would.
+func (e *Engine) exactDist(cl *class, lat, lon, maxNM float64) float64 {
+	v := unit(lat, lon)
+	if cl.Basis == "mapped" {
+		d, _ := e.insideBase(v, lat, cl.State)
+		return d
+	}
+	if cl.Basis == "user" && cl.State >= 0 {
+		d, _, _ := e.nearestBase(v, lat, 1<<uint(cl.State), math.Inf(1))
+		return d
+	}
+	if d, _, _ := e.nearestBase(v, lat, ^uint64(0), maxNM); !math.IsInf(d, 1) {
+		return d
+	}
+	d, _, _ := e.nearestBase(v, lat, ^uint64(0), math.Inf(1))
+	return d
 }
 
 // answer turns an exact evaluation into an Answer.

@@ -31,7 +31,7 @@ func TestFastPathMatchesExact(t *testing.T) {
 		a := e.Lookup(p[0], p[1])
 		i, j := e.g.cellOf(p[1], p[0])
 		k := j*e.g.nx + i
-		q := e.evalExact(k, pt{p[1], p[0]}, e.g.centre(i, j))
+		q := e.evalExact(k, pt{p[1], p[0]}, e.g.centre(i, j), math.Inf(1))
 		x := e.answer(&q, k, p[0], p[1])
 		if a.State != x.State || a.Zone != x.Zone || a.Territory != x.Territory {
 			zoneDiff++
@@ -66,4 +66,35 @@ func BenchmarkLookup(b *testing.B) {
 		i++
 	}
 	_ = sink
+}
+
+// BenchmarkLookupPaths measures each path of Lookup on random region points that take it.
+func BenchmarkLookupPaths(b *testing.B) {
+	e := testEngine(b)
+	all := regionPoints(e, 1<<18, 43)
+	for _, path := range []struct {
+		name string
+		keep func(c uint16) bool
+	}{
+		{"fast", func(c uint16) bool { return c&flagExactDist == 0 }},
+		{"exact-distance", func(c uint16) bool { return c != cellMixed && c&flagExactDist != 0 }},
+		{"mixed", func(c uint16) bool { return c == cellMixed }},
+	} {
+		var pts [][2]float64
+		for _, p := range all {
+			i, j := e.g.cellOf(p[1], p[0])
+			if path.keep(e.cls[j*e.g.nx+i]) {
+				pts = append(pts, p)
+			}
+		}
+		b.Run(path.name, func(b *testing.B) {
+			b.ReportMetric(100*float64(len(pts))/float64(len(all)), "%points")
+			i := 0
+			for b.Loop() {
+				p := pts[i%len(pts)]
+				e.Lookup(p[0], p[1])
+				i++
+			}
+		})
+	}
 }

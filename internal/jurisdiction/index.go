@@ -23,7 +23,7 @@ import (
 const interpTolNM = 0.02
 
 // indexVersion changes whenever the index layout or the classification rule changes.
-const indexVersion = "accord-jurisdiction-index-v3"
+const indexVersion = "accord-jurisdiction-index-v4"
 
 // halfDiagNM is the half-diagonal of a cell of row j in nautical miles, padded by 2 %.
 func (e *Engine) halfDiagNM(j int) float64 {
@@ -167,7 +167,7 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 		for i := 0; i < g.nx; i++ {
 			k := j*g.nx + i
 			c := g.centre(i, j)
-			q := e.evalExact(k, c, c)
+			q := e.evalExact(k, c, c, math.Inf(1))
 			if q.state >= 0 {
 				labels[k] = uint8(q.state + 1)
 			}
