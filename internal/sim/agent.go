@@ -1,0 +1,344 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"accord/internal/vessel"
+)
+
+// Navigational status codes (ITU-R M.1371 message 1/2/3 field).
+const (
+	navUnderWay   = 0
+	navAtAnchor   = 1
+	navRestricted = 3
+	navMoored     = 5
+	navFishing    = 7
+)
+
+// Reporting intervals, seconds (ITU-R M.1371-5, table 1 for class A; class B "CS").
+const (
+	staticInterval = 360 // static and voyage data: every 6 minutes
+)
+
+// reportInterval is the autonomous reporting interval of a transponder, seconds, for its speed
+// over ground (knots) and navigational status.
+func reportInterval(classB bool, sog float64, nav int) int64 {
+	if classB {
+		if sog > 2 {
+			return 30
+		}
+		return 180
+	}
+	switch {
+	case (nav == navAtAnchor || nav == navMoored) && sog <= 3:
+		return 180
+	case sog > 23:
+		return 2
+	case sog > 14:
+		return 6
+	default:
+		return 10
+	}
+}
+
+type legKind uint8
+
+const (
+	legRoute legKind = iota // follow a path at a speed
+	legStay                 // hold a position (moored, at anchor)
+)
+
+// leg is one piece of an agent's plan.
+type leg struct {
+	kind    legKind
+	path    *path
+	s       float64 // along-track distance done, metres
+	seg     int
+	speed   float64 // target speed through the water, knots
+	sigma   float64 // relative speed noise (standard deviation)
+	lateral float64 // lateral wander (standard deviation), metres
+	slowEnd [2]float64
+	// slowEnd: distances (metres) over which the ship slows down near the start and the end of the
+	// path (harbour approaches); 0 for none.
+	until int64 // stay: end time (0 = forever); route: if > 0 the leg also ends at this time
+	nav   int
+	at    ll // stay: the position held
+	// A stay leg may drift with the current from driftFrom on, at driftSpeed knots towards
+	// driftCourse degrees.
+	driftFrom   int64
+	driftSpeed  float64
+	driftCourse float64
+	steer       bool
+	// steer makes the speed exact (no noise) and the lateral wander zero: used where two vessels
+	// must keep station on each other.
+}
+
+func (l *leg) done(now int64) bool {
+	if l.until > 0 && now >= l.until {
+		return true
+	}
+	return l.kind == legRoute && l.s >= l.path.length()
+}
+
+// stayAt is where a stay leg holds at time t.
+func (l *leg) stayAt(t int64) ll {
+	if l.driftSpeed == 0 || t <= l.driftFrom {
+		return l.at
+	}
+	return destination(l.at, l.driftCourse, l.driftSpeed*knot*float64(t-l.driftFrom))
+}
+
+func routeLeg(pts []ll, speed float64, nav int) leg {
+	return leg{kind: legRoute, path: newPath(pts), speed: speed, sigma: 0.03, lateral: 40, nav: nav}
+}
+
+func stayLeg(at ll, until int64, nav int) leg {
+	return leg{kind: legStay, at: at, until: until, nav: nav}
+}
+
+// planner decides an agent's next leg once the current one is done.
+type planner interface {
+	next(a *agent, now int64) leg
+}
+
+// span is a half-open interval of Unix seconds [from, to).
+type span struct{ from, to int64 }
+
+const (
+	never    = math.MaxInt64
+	longAgo  = math.MinInt64
+	hdgSigma = 1.5 // degrees of heading noise
+)
+
+// agent is one simulated transponder (usually one ship; a cloned MMSI is two agents).
+type agent struct {
+	key     string
+	rng     *rand.Rand
+	classB  bool
+	id      vessel.Static
+	next    *vessel.Static // identity taking over at nextFrom
+	nextAt  int64
+	silent  []span // no transmission inside these spans
+	goneAt  int64  // the agent stops for good at this time (0: never)
+	plan    planner
+	leg     leg
+	t       int64 // time of the pending tick, Unix seconds
+	pos     ll    // position at t
+	spdN    float64
+	latN    float64
+	hdgN    float64
+	hdgStay float64
+	// staticAt is the next time static data is due; staticNow forces it at the next tick.
+	staticAt  int64
+	staticNow bool
+	planted   bool
+	idx       int
+	dt        int64   // the last reporting interval, seconds
+	jx, jy    float64 // GPS error east and north, metres
+	log       []obs   // what the agent transmitted, when recording (ground truth)
+	record    bool
+}
+
+// obs is one transmitted report, kept for deriving the ground truth.
+type obs struct {
+	t      int64
+	mmsi   uint32
+	p      ll
+	sog    float64
+	static bool
+	name   string
+	imo    uint32
+}
+
+func (a *agent) transmitting(t int64) bool {
+	if a.goneAt != 0 && t >= a.goneAt {
+		return false
+	}
+	for _, s := range a.silent {
+		if t >= s.from && t < s.to {
+			return false
+		}
+	}
+	return true
+}
+
+// ou advances an Ornstein–Uhlenbeck process of stationary deviation sigma and time constant tau
+// by dt seconds.
+func ou(r *rand.Rand, x, sigma, tau, dt float64) float64 {
+	e := math.Exp(-dt / tau)
+	return x*e + sigma*math.Sqrt(1-e*e)*r.NormFloat64()
+}
+
+// report is what an agent transmits at one tick.
+type report struct {
+	pos    vessel.Position
+	static *vessel.Static
+}
+
+// tick advances the agent by one reporting interval from a.t and returns what it transmits at
+// a.t (ok is false when it is silent then). After the call a.t is the time of its next tick.
+func (a *agent) tick() (rep report, ok bool) {
+	t := a.t
+	if a.next != nil && t >= a.nextAt {
+		a.id, a.next = *a.next, nil
+		a.staticNow = true
+	}
+	for range 8 {
+		if !a.leg.done(t) {
+			break
+		}
+		a.leg = a.plan.next(a, t)
+	}
+	l := &a.leg
+	var next ll
+	var dt int64
+	var hdg float64
+	switch l.kind {
+	case legStay:
+		dt = reportInterval(a.classB, l.driftSpeed, l.nav)
+		// GPS noise: a slowly wandering error of a few metres, so that the speed it implies stays
+		// near zero.
+		a.jx = ou(a.rng, a.jx, 3, 300, float64(dt))
+		a.jy = ou(a.rng, a.jy, 3, 300, float64(dt))
+		next = offset(l.stayAt(t+dt), a.jx, a.jy)
+		swing := 0.3 // moored: the heading barely moves
+		if l.nav != navMoored {
+			swing = 2 // at anchor or drifting: the ship swings
+		}
+		a.hdgStay = norm360(a.hdgStay + swing*a.rng.NormFloat64())
+		hdg = a.hdgStay
+	default:
+		v := l.speed
+		if !l.steer {
+			a.spdN = ou(a.rng, a.spdN, l.sigma, 1800, float64(max(a.dt, 2)))
+			v *= 1 + a.spdN
+		}
+		v *= l.slowFactor()
+		dt = reportInterval(a.classB, math.Round(v*10)/10, l.nav)
+		l.s = math.Min(l.s+v*knot*float64(dt), l.path.length())
+		lat := 0.0
+		if !l.steer {
+			a.latN = ou(a.rng, a.latN, l.lateral, 1200, float64(dt))
+			lat = a.latN * l.edgeTaper()
+		}
+		q, brg := l.path.at(l.s, &l.seg)
+		if lat != 0 {
+			q = destination(q, brg+90, lat)
+		}
+		next = q
+		a.hdgN = ou(a.rng, a.hdgN, hdgSigma, 600, float64(dt))
+		hdg = norm360(brg + a.hdgN)
+		a.hdgStay = hdg
+	}
+	d := distance(a.pos, next)
+	sog := d / float64(dt) / knot
+	cog := bearing(a.pos, next)
+	if d < 0.5 {
+		cog = a.hdgStay
+	}
+	p := vessel.Position{
+		MMSI:      a.id.MMSI,
+		Time:      unixUTC(t),
+		Lat:       a.pos.lat,
+		Lon:       a.pos.lon,
+		SOG:       math.Round(sog*10) / 10,
+		COG:       math.Round(cog*10) / 10,
+		Heading:   math.Round(hdg),
+		NavStatus: l.nav,
+		MsgType:   1,
+	}
+	if p.COG >= 360 {
+		p.COG -= 360
+	}
+	if p.Heading >= 360 {
+		p.Heading -= 360
+	}
+	if a.classB {
+		p.NavStatus, p.MsgType, p.Heading = -1, 18, vessel.NA
+	} else if a.rng.IntN(50) == 0 {
+		p.MsgType = 3
+	}
+	a.pos, a.t, a.dt = next, t+dt, dt
+	if !a.transmitting(t) {
+		return report{}, false
+	}
+	rep.pos = p
+	if a.staticNow || t >= a.staticAt {
+		st := a.id
+		st.Time = p.Time
+		rep.static = &st
+		a.staticNow, a.staticAt = false, t+staticInterval
+	}
+	if a.record {
+		o := obs{t: t, mmsi: p.MMSI, p: ll{p.Lat, p.Lon}, sog: p.SOG}
+		if rep.static != nil {
+			o.static, o.name, o.imo = true, rep.static.Name, rep.static.IMO
+		}
+		a.log = append(a.log, o)
+	}
+	return rep, true
+}
+
+// slowFactor slows a ship down near the ends of its path (harbour approaches).
+func (l *leg) slowFactor() float64 {
+	f := 1.0
+	if l.slowEnd[0] > 0 {
+		f = math.Min(f, 0.3+0.7*math.Min(1, l.s/l.slowEnd[0]))
+	}
+	if l.slowEnd[1] > 0 {
+		f = math.Min(f, 0.3+0.7*math.Min(1, (l.path.length()-l.s)/l.slowEnd[1]))
+	}
+	return f
+}
+
+// edgeTaper removes the lateral wander near the ends of the path, where the water is narrow.
+func (l *leg) edgeTaper() float64 {
+	d := math.Min(l.s, l.path.length()-l.s)
+	return math.Max(0, math.Min(1, (d-1000)/5000))
+}
+
+// timeline is a min-heap of agents by (next tick time, index): the order is total, so a run is
+// deterministic.
+type timeline []*agent
+
+func (h timeline) less(i, j int) bool {
+	if h[i].t != h[j].t {
+		return h[i].t < h[j].t
+	}
+	return h[i].idx < h[j].idx
+}
+
+func (h timeline) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h.less(r, l) {
+			m = r
+		}
+		if !h.less(m, i) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+func (h timeline) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+// pop removes the top agent.
+func (h *timeline) pop() {
+	old := *h
+	n := len(old) - 1
+	old[0] = old[n]
+	*h = old[:n]
+	h.down(0)
+}

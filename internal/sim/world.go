@@ -1,0 +1,176 @@
+package sim
+
+import (
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"accord/internal/vessel"
+)
+
+// builder assembles the agents of one run. Every agent draws from its own random stream, seeded
+// by the run's seed and the agent's stable key, so an agent behaves the same whatever else is in
+// the scenario (the ground truth is computed from the planted agents alone).
+type builder struct {
+	seed   uint64
+	start  int64
+	reg    *registry
+	slots  map[*port]int // next free slot per port (looked up by key only, never iterated)
+	agents []*agent
+}
+
+func newBuilder(seed uint64, start int64) *builder {
+	return &builder{seed: seed, start: start, reg: newRegistry(), slots: make(map[*port]int)}
+}
+
+func (b *builder) rng(key string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return rand.New(rand.NewPCG(b.seed, h.Sum64()))
+}
+
+// slot hands out the port's mooring slots in turn (they repeat once all are taken).
+func (b *builder) slot(p *port) ll {
+	if p.sea {
+		return p.approach[0]
+	}
+	s := p.slots()
+	i := b.slots[p]
+	b.slots[p] = i + 1
+	return s[i%len(s)]
+}
+
+func (b *builder) add(a *agent) *agent {
+	a.idx = len(b.agents)
+	a.t = b.start + int64(a.rng.IntN(10)) // transponders are not in step
+	a.staticNow = true
+	a.hdgStay = 360 * a.rng.Float64()
+	if a.goneAt == 0 && a.plan == nil {
+		panic("sim: agent " + a.key + " has no plan")
+	}
+	b.agents = append(b.agents, a)
+	return a
+}
+
+// count is the number of vessels of a group of base size n at the given scale.
+func count(n int, scale float64) int {
+	c := int(math.Round(float64(n) * scale))
+	return max(c, 1)
+}
+
+func (b *builder) addLane(ln *lane, n int) {
+	for i := range n {
+		key := "lane/" + ln.key + "/" + itoa(i)
+		r := b.rng(key)
+		k := ln.kinds[r.IntN(len(ln.kinds))]
+		lp := &lanePlanner{ln: ln, kind: k, u: 0.15 + 0.85*r.Float64(), speed: serviceSpeed(k, r), reg: b.reg}
+		if !ln.a.sea {
+			lp.slotA = b.slot(ln.a)
+		}
+		if !ln.b.sea {
+			lp.slotB = b.slot(ln.b)
+		}
+		a := &agent{key: key, rng: r, id: newIdentity(k, b.reg, r), plan: lp}
+		a.classB = a.id.ClassB
+		lp.place(a, b.start)
+		b.add(a)
+	}
+}
+
+func (b *builder) addFerries(fr *ferryRoute, n int) {
+	for i := range n {
+		key := "ferry/" + fr.key + "/" + itoa(i)
+		r := b.rng(key)
+		fp := &ferryPlanner{fr: fr, homeA: i%2 == 0}
+		if fr.half > 0 {
+			fp.shift = int64(i/2) * fr.half / int64(max(1, n/2))
+		} else {
+			fp.shift = int64(i/2) * 3600
+		}
+		const mid = 345 // the ferries are Mexican
+		st := vessel.Static{
+			MMSI:     b.reg.mmsi(mid, r),
+			IMO:      imoNumber(r),
+			Name:     fr.name[i%len(fr.name)],
+			CallSign: callSign(mid, r),
+			ShipType: fr.shipType,
+			Length:   fr.length,
+			Beam:     fr.beam,
+			Draught:  fr.draught,
+			Flag:     flagOf(mid),
+		}
+		if i >= len(fr.name) {
+			st.Name += " " + itoa(i/len(fr.name)+1)
+		}
+		a := &agent{key: key, rng: r, id: st, plan: fp}
+		fp.place(a, b.start)
+		b.add(a)
+	}
+}
+
+func (b *builder) addFishing(g *fishingGround, n int) {
+	k := kindTrawler
+	if g.classB {
+		k = kindPanga
+	}
+	for i := range n {
+		key := "fishing/" + g.key + "/" + itoa(i)
+		r := b.rng(key)
+		fp := &fishPlanner{cell: g.cell(i), speedLo: kinds[k].speedMin, speed: kinds[k].speedMx, classB: g.classB}
+		a := &agent{key: key, rng: r, id: newIdentity(k, b.reg, r), plan: fp, classB: g.classB}
+		a.id.Destination = g.home
+		a.pos = randomInDisc(fp.cell, fishingCellRadius, r)
+		a.leg = fp.next(a, b.start)
+		b.add(a)
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var buf [20]byte
+	n := len(buf)
+	for i > 0 {
+		n--
+		buf[n] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(buf[n:])
+}
+
+func unixUTC(t int64) time.Time { return time.Unix(t, 0).UTC() }
+
+// run steps the agents in time order until end (exclusive) and hands every transmitted report to
+// out. It returns out's first error.
+func run(agents []*agent, end int64, out func(a *agent, t int64, rep *report) error, every func() error) error {
+	h := make(timeline, len(agents))
+	copy(h, agents)
+	h.init()
+	n := 0
+	for len(h) > 0 {
+		a := h[0]
+		t := a.t
+		if t >= end {
+			return nil
+		}
+		rep, ok := a.tick()
+		if ok {
+			if err := out(a, t, &rep); err != nil {
+				return err
+			}
+		}
+		if a.goneAt != 0 && a.t >= a.goneAt {
+			h.pop()
+		} else {
+			h.down(0)
+		}
+		if n++; n&1023 == 0 && every != nil {
+			if err := every(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
