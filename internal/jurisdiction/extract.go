@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
@@ -168,7 +169,34 @@ func writeRegionalCache(path string, r *regional) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	pruneCache(filepath.Dir(path), "jurisdiction-region-", 2)
+	return nil
+}
+
+// pruneCache removes all but the newest keep files named prefix* in dir: caches of inputs
+// that have since changed.
+func pruneCache(dir, prefix string, keep int) {
+	matches, _ := filepath.Glob(filepath.Join(dir, prefix+"*.bin"))
+	if len(matches) <= keep {
+		return
+	}
+	type f struct {
+		path string
+		mod  time.Time
+	}
+	var fs []f
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil {
+			fs = append(fs, f{m, st.ModTime()})
+		}
+	}
+	sort.Slice(fs, func(i, j int) bool { return fs[i].mod.After(fs[j].mod) })
+	for _, x := range fs[min(keep, len(fs)):] {
+		os.Remove(x.path)
+	}
 }
 
 func readRegionalCache(path string) (*regional, error) {

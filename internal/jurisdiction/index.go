@@ -417,7 +417,11 @@ func (e *Engine) writeIndex(path string) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	pruneCache(filepath.Dir(path), "jurisdiction-index-", 4)
+	return nil
 }
 
 func (e *Engine) readIndex(path string) error {
