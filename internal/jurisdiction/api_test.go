@@ -79,6 +79,9 @@ func TestAnswerJSONAndText(t *testing.T) {
 	if u := e.Lookup(27.5, -90.0); u.Authority != "USCG" || u.Regime.HotPursuitGrounds[0] != GroundEEZRights {
 		t.Errorf("US EEZ: authority %q grounds %v; want USCG, [%s]", u.Authority, u.Regime.HotPursuitGrounds, GroundEEZRights)
 	}
+	if rec := m2.CSVRecord(); len(rec) != len(CSVHeader) || rec[2] != "MEX" || rec[4] != "territorial_sea" || rec[12] != "any_law" {
+		t.Errorf("CSVRecord = %q; want %d fields, MEX, territorial_sea, any_law", rec, len(CSVHeader))
+	}
 	if o := e.Lookup(40, -100); o.Zone != ZoneUnknown {
 		t.Errorf("outside the region: zone %s; want unknown", o.Zone)
 	}

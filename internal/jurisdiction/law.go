@@ -3,6 +3,7 @@ package jurisdiction
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -258,4 +259,16 @@ func formatLatLon(lat, lon float64) string {
 		ew = "W"
 	}
 	return fmt.Sprintf("%.4f°%s %.4f°%s", math.Abs(lat), ns, math.Abs(lon), ew)
+}
+
+// CSVHeader is the header row matching [Answer.CSVRecord].
+var CSVHeader = []string{"lat", "lon", "state", "territory", "zone", "baseline_nm", "other_state", "other_nm", "authority", "basis", "boarding_consent", "stateless_consent", "hot_pursuit_grounds"}
+
+// CSVRecord returns the answer as one CSV row (see CSVHeader); distances with 3 decimals,
+// hot-pursuit grounds joined with "|".
+func (a Answer) CSVRecord() []string {
+	f := func(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
+	return []string{f(a.Lat, 6), f(a.Lon, 6), a.State, a.Territory, string(a.Zone), f(a.BaselineNM, 3),
+		a.OtherState, f(a.OtherNM, 3), a.Authority, a.Basis, a.Regime.BoardingConsent, a.Regime.StatelessConsent,
+		strings.Join(a.Regime.HotPursuitGrounds, "|")}
 }
