@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +35,15 @@ type sqliteStore struct {
 	feedIDs map[string]int64     // feed name → id, only for committed feeds
 	stmts   map[string]*sql.Stmt // prepared on w's single connection, by SQL text
 	args    []any
+	// nextID is the id of the next position written (ids are assigned here, so that the
+	// writer knows where each position is without reading it back).
+	nextID int64
+	// tail holds (time, id) of the committed positions above indexed_upto, per vessel; when
+	// it reaches indexEvery positions, writeBatch turns it into track_segments rows in the
+	// same transaction. Open rebuilds it from the database.
+	tail       map[uint32][]tailEntry
+	tailLen    int
+	indexEvery int
 
 	// hook, when set (tests only), is called after each step of writeBatch inside the
 	// transaction; an error aborts the batch.
@@ -42,7 +54,8 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStor
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("path %q: the data directory must not contain '?' or '#'", path)
 	}
-	const common = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+	const common = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(0)" +
+		"&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)"
 	w, err := sql.Open("sqlite", path+common+"&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
 		return nil, err
@@ -56,12 +69,17 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStor
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	s := &sqliteStore{w: w, r: r, log: log, feedIDs: map[string]int64{}, stmts: map[string]*sql.Stmt{}}
+	s := &sqliteStore{w: w, r: r, log: log, feedIDs: map[string]int64{}, stmts: map[string]*sql.Stmt{},
+		tail: map[uint32][]tailEntry{}, indexEvery: defaultIndexEvery}
 	if err := s.migrate(ctx); err != nil {
 		s.close()
 		return nil, err
 	}
 	if err := s.prepare(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
+	if err := s.loadTail(ctx); err != nil {
 		s.close()
 		return nil, err
 	}
@@ -149,8 +167,8 @@ func (s *sqliteStore) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.
 
 // prepare prepares every write statement on the writer connection.
 func (s *sqliteStore) prepare(ctx context.Context) error {
-	queries := []string{sqliteUpsertFeed, sqliteFeedID, sqliteInsertEvidence}
-	for _, t := range []rowsInsert{sqlitePositions, sqliteLatest, sqliteVessels} {
+	queries := []string{sqliteUpsertFeed, sqliteFeedID, sqliteInsertEvidence, sqliteIndexUpto}
+	for _, t := range []rowsInsert{sqlitePositions, sqliteLatest, sqliteVessels, sqliteSegments} {
 		for _, n := range chunkSizes {
 			queries = append(queries, t.sql(n))
 		}
@@ -230,6 +248,7 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := make(map[string]int64, len(p.feeds)+len(p.refs))
+	indexed := false
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		for _, f := range p.feeds {
 			st, err := s.stmt(ctx, tx, sqliteUpsertFeed)
@@ -287,7 +306,7 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 			if id, ok := evIDs[v.Source]; ok {
 				ev = id
 			}
-			return append(a, int64(v.MMSI), ms(v.Time), v.Lat, v.Lon, nullFloat(v.SOG), nullFloat(v.COG), nullFloat(v.Heading),
+			return append(a, s.nextID+int64(i), int64(v.MMSI), ms(v.Time), v.Lat, v.Lon, nullFloat(v.SOG), nullFloat(v.COG), nullFloat(v.Heading),
 				navStatus(v.NavStatus), int64(v.MsgType), ids[v.Source], ev)
 		})
 		if err != nil {
@@ -295,6 +314,12 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 		}
 		if err := s.step("positions"); err != nil {
 			return err
+		}
+		if s.tailLen+len(p.positions) >= s.indexEvery {
+			if err := s.extendTrackIndex(ctx, tx, p.positions); err != nil {
+				return fmt.Errorf("track index: %w", err)
+			}
+			indexed = true
 		}
 
 		err = s.insertRows(ctx, tx, sqliteLatest, len(p.latest), func(a []any, i int) []any {
@@ -326,14 +351,110 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 	for name, id := range ids {
 		s.feedIDs[name] = id
 	}
+	if indexed {
+		clear(s.tail)
+		s.tailLen = 0
+	} else {
+		s.addTail(p.positions, s.nextID)
+	}
+	s.nextID += int64(len(p.positions))
 	return nil
 }
+
+// defaultIndexEvery is how many positions may wait outside track_segments: the cost of a track
+// read grows with it (a scan of that tail), the cost of writes shrinks (the index is extended
+// in bulk, one row per vessel, rather than one random index entry per position).
+const defaultIndexEvery = 100_000
+
+// tailEntry locates one position not yet in track_segments.
+type tailEntry struct{ t, id int64 }
+
+// addTail records positions written with ids from first on.
+func (s *sqliteStore) addTail(ps []vessel.Position, first int64) {
+	for i := range ps {
+		s.tail[ps[i].MMSI] = append(s.tail[ps[i].MMSI], tailEntry{ms(ps[i].Time), first + int64(i)})
+	}
+	s.tailLen += len(ps)
+}
+
+// loadTail reads the next position id and the unindexed tail from the database.
+func (s *sqliteStore) loadTail(ctx context.Context) error {
+	if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM positions`).Scan(&s.nextID); err != nil {
+		return fmt.Errorf("next position id: %w", err)
+	}
+	rows, err := s.w.QueryContext(ctx, `SELECT mmsi, t, id FROM positions
+		WHERE id > (SELECT indexed_upto FROM track_index_state) ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("unindexed positions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m int64
+		var e tailEntry
+		if err := rows.Scan(&m, &e.t, &e.id); err != nil {
+			return fmt.Errorf("unindexed positions: %w", err)
+		}
+		s.tail[uint32(m)] = append(s.tail[uint32(m)], e)
+		s.tailLen++
+	}
+	return rows.Err()
+}
+
+// extendTrackIndex writes one track_segments row per vessel for the tail and the positions
+// of this batch (ids from s.nextID), and moves indexed_upto past them. The in-memory tail is
+// cleared by the caller after commit.
+func (s *sqliteStore) extendTrackIndex(ctx context.Context, tx *sql.Tx, batch []vessel.Position) error {
+	segs := make(map[uint32][]tailEntry, len(s.tail)+len(batch)/4)
+	for m, es := range s.tail {
+		segs[m] = slices.Clone(es)
+	}
+	for i := range batch {
+		segs[batch[i].MMSI] = append(segs[batch[i].MMSI], tailEntry{ms(batch[i].Time), s.nextID + int64(i)})
+	}
+	type segment struct {
+		mmsi        uint32
+		first, last int64
+		ids         []byte
+	}
+	rows := make([]segment, 0, len(segs))
+	for m, es := range segs {
+		slices.SortFunc(es, func(a, b tailEntry) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id)) })
+		g := segment{mmsi: m, first: es[0].t, last: es[len(es)-1].t, ids: make([]byte, 0, 8*len(es))}
+		for i, e := range es {
+			if i > 0 {
+				g.ids = append(g.ids, ',')
+			}
+			g.ids = strconv.AppendInt(g.ids, e.id, 10)
+		}
+		rows = append(rows, g)
+	}
+	slices.SortFunc(rows, func(a, b segment) int { return cmp.Compare(a.mmsi, b.mmsi) })
+	err := s.insertRows(ctx, tx, sqliteSegments, len(rows), func(a []any, i int) []any {
+		g := &rows[i]
+		return append(a, int64(g.mmsi), g.first, g.last, string(g.ids))
+	})
+	if err != nil {
+		return err
+	}
+	st, err := s.stmt(ctx, tx, sqliteIndexUpto)
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(ctx, s.nextID+int64(len(batch))-1); err != nil {
+		return err
+	}
+	return s.step("track_segments")
+}
+
+var sqliteSegments = rowsInsert{head: `INSERT INTO track_segments (mmsi, t_first, t_last, ids)`, ncols: 4}
+
+const sqliteIndexUpto = `UPDATE track_index_state SET indexed_upto = ?`
 
 // The multi-row write statements.
 var (
 	sqlitePositions = rowsInsert{
-		head:  `INSERT INTO positions (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id, evidence_id)`,
-		ncols: 11,
+		head:  `INSERT INTO positions (id, mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id, evidence_id)`,
+		ncols: 12,
 	}
 	sqliteLatest = rowsInsert{
 		head: `INSERT INTO latest (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id)`,
@@ -469,9 +590,16 @@ func (s *sqliteStore) track(ctx context.Context, mmsi uint32, from, to time.Time
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.t, p.lat, p.lon, p.sog, p.cog, p.heading, p.nav_status, p.msg_type, f.name
+	// One statement, so one snapshot: the indexed positions and the unindexed tail.
+	rows, err := s.r.QueryContext(ctx, `SELECT p.t, p.lat, p.lon, p.sog, p.cog, p.heading, p.nav_status, p.msg_type, f.name, p.id
+		FROM track_segments g, json_each('[' || g.ids || ']') j
+		JOIN positions p ON p.id = j.value JOIN feeds f ON f.id = p.feed_id
+		WHERE g.mmsi = ?1 AND g.t_last >= ?2 AND g.t_first < ?3 AND p.t >= ?2 AND p.t < ?3
+		UNION ALL
+		SELECT p.t, p.lat, p.lon, p.sog, p.cog, p.heading, p.nav_status, p.msg_type, f.name, p.id
 		FROM positions p JOIN feeds f ON f.id = p.feed_id
-		WHERE p.mmsi = ? AND p.t >= ? AND p.t < ? ORDER BY p.t, p.id LIMIT ?`, int64(mmsi), ms(from), ms(to), limit)
+		WHERE p.id > (SELECT indexed_upto FROM track_index_state) AND p.mmsi = ?1 AND p.t >= ?2 AND p.t < ?3
+		ORDER BY 1, 10 LIMIT ?4`, int64(mmsi), ms(from), ms(to), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -479,12 +607,12 @@ func (s *sqliteStore) track(ctx context.Context, mmsi uint32, from, to time.Time
 	var out []vessel.Position
 	for rows.Next() {
 		var (
-			t             int64
+			t, id         int64
 			sog, cog, hdg *float64
 			nav           *int64
 		)
 		p := vessel.Position{MMSI: mmsi, NavStatus: -1}
-		if err := rows.Scan(&t, &p.Lat, &p.Lon, &sog, &cog, &hdg, &nav, &p.MsgType, &p.Source); err != nil {
+		if err := rows.Scan(&t, &p.Lat, &p.Lon, &sog, &cog, &hdg, &nav, &p.MsgType, &p.Source, &id); err != nil {
 			return nil, err
 		}
 		p.Time = fromMs(t)

@@ -119,6 +119,14 @@ func setHook(s *Store, fn func(step string) error) {
 	}
 }
 
+// setIndexEvery sets how many positions the SQLite dialect keeps outside track_segments, so
+// that tests cross that boundary with few rows. It does nothing for PostgreSQL.
+func setIndexEvery(s *Store, n int) {
+	if b, ok := s.b.(*sqliteStore); ok {
+		b.indexEvery = n
+	}
+}
+
 // queryInt runs a dialect-specific query returning one integer.
 func queryInt(t *testing.T, s *Store, sqliteQuery, pgQuery string) int64 {
 	t.Helper()
@@ -388,11 +396,13 @@ func testLatestMovesForward(t *testing.T, cfg Config) {
 
 func testTrack(t *testing.T, cfg Config) {
 	s := open(t, cfg)
+	// With SQLite, the first two batches end up in track_segments and the last one in the tail.
+	setIndexEvery(s, 8)
 	const m = 538000001
 	f := []ingest.FeedStats{feed("f", 1)}
 	// Written out of order across batches, interleaved with another vessel.
 	var all []vessel.Position
-	for _, order := range [][]int{{5, 1, 3}, {0, 4, 2, 6}} {
+	for _, order := range [][]int{{5, 1, 3}, {0, 4, 2, 6}, {8, 7}} {
 		var ps []vessel.Position
 		for _, i := range order {
 			p := pos(m, t0.Add(time.Duration(i)*time.Minute), float64(i), float64(i), "f")
@@ -410,19 +420,36 @@ func testTrack(t *testing.T, cfg Config) {
 	}{
 		{"all", time.Time{}, time.Time{}, 0, all},
 		{"from inclusive, to exclusive", t0.Add(2 * time.Minute), t0.Add(5 * time.Minute), 0, all[2:5]},
+		{"across index and tail", t0.Add(6 * time.Minute), t0.Add(8 * time.Minute), 0, all[6:8]},
 		{"limit keeps the oldest", t0.Add(time.Minute), time.Time{}, 3, all[1:4]},
 		{"empty range", t0.Add(time.Hour), t0.Add(2 * time.Hour), 0, nil},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := s.Track(context.Background(), m, tc.from, tc.to, tc.limit)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.EqualFunc(got, tc.want, samePos) {
-				t.Errorf("got %d positions %v, want %d %v", len(got), times(got), len(tc.want), times(tc.want))
-			}
-		})
+	check := func(t *testing.T, s *Store) {
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := s.Track(context.Background(), m, tc.from, tc.to, tc.limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.EqualFunc(got, tc.want, samePos) {
+					t.Errorf("got %d positions %v, want %d %v", len(got), times(got), len(tc.want), times(tc.want))
+				}
+			})
+		}
+	}
+	check(t, s)
+	// After a reopen (which rebuilds the SQLite tail) and one more batch that indexes it.
+	s.Close()
+	s = open(t, cfg)
+	setIndexEvery(s, 8)
+	write(t, s, &ingest.Batch{Feeds: f, Positions: []vessel.Position{pos(m+1, t0, 0, 0, "f"), pos(m+1, t0, 0, 0, "f"),
+		pos(m+1, t0, 0, 0, "f"), pos(m+1, t0, 0, 0, "f")}})
+	t.Run("reopened", func(t *testing.T) { check(t, s) })
+	if b, ok := s.b.(*sqliteStore); ok {
+		n := queryInt(t, s, `SELECT count(*) FROM track_segments WHERE mmsi = 538000001`, "")
+		if n != 2 || b.tailLen != 0 {
+			t.Errorf("SQLite track index: got %d segments of vessel and %d tail positions, want 2 and 0", n, b.tailLen)
+		}
 	}
 }
 

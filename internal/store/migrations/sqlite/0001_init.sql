@@ -33,7 +33,10 @@ CREATE TABLE evidence (
 );
 CREATE INDEX evidence_feed_recv ON evidence(feed_id, first_recv);
 
--- Every position report. evidence_id is the evidence row of the same feed and batch.
+-- Every position report, in the order written. evidence_id is the evidence row of the same feed
+-- and batch. There is deliberately no per-row (mmsi, t) index: with positions of thousands of
+-- vessels interleaved, such an index dirties one page per vessel per transaction and cut the
+-- write rate by three (see bench/sqlitedrivers/README.md). track_segments is built in bulk instead.
 CREATE TABLE positions (
 	id          INTEGER PRIMARY KEY,
 	mmsi        INTEGER NOT NULL,
@@ -48,7 +51,24 @@ CREATE TABLE positions (
 	feed_id     INTEGER NOT NULL REFERENCES feeds(id),
 	evidence_id INTEGER REFERENCES evidence(id)
 );
-CREATE INDEX positions_mmsi_t ON positions(mmsi, t);
+
+-- Where each vessel's positions are: one row per vessel per index extension, listing the ids
+-- (comma-separated, ascending time) of its positions with t_first <= t <= t_last. It covers
+-- every position with id <= track_index_state.indexed_upto; the rows above it (fewer than
+-- ~100,000) are found by scanning that tail. The writer extends the index in bulk, in the same
+-- transaction as a batch, which costs one row per vessel instead of one index entry per position.
+CREATE TABLE track_segments (
+	mmsi    INTEGER NOT NULL,
+	t_first INTEGER NOT NULL,
+	t_last  INTEGER NOT NULL,
+	ids     TEXT NOT NULL
+);
+CREATE INDEX track_segments_mmsi ON track_segments(mmsi, t_last);
+CREATE TABLE track_index_state (
+	one          INTEGER PRIMARY KEY CHECK (one = 1),
+	indexed_upto INTEGER NOT NULL
+);
+INSERT INTO track_index_state (one, indexed_upto) VALUES (1, 0);
 
 -- The newest position of each vessel, kept current in the same transaction as positions.
 CREATE TABLE latest (
