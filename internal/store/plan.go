@@ -28,8 +28,26 @@ type plan struct {
 	positions []vessel.Position  // as given
 	latest    []vessel.Position  // newest position per MMSI, sorted by MMSI
 	statics   []vessel.Static    // merged per MMSI, sorted by MMSI
-	evidence  []evidenceBlock    // one per feed with raw sentences, sorted by feed
+	rawFeeds  []string           // feeds with raw sentences, sorted: the order of evidence()
 	now       time.Time
+
+	packed   chan packResult // evidence packed by a goroutine started in makePlan
+	packDone *packResult
+}
+
+type packResult struct {
+	ev  []evidenceBlock
+	err error
+}
+
+// evidence waits for and returns the evidence blocks, one per feed in rawFeeds order. It must
+// be called (at least once) before the batch is released, since packing reads the batch.
+func (p *plan) evidence() ([]evidenceBlock, error) {
+	if p.packDone == nil {
+		r := <-p.packed
+		p.packDone = &r
+	}
+	return p.packDone.ev, p.packDone.err
 }
 
 // evidenceBlock is the raw sentences of one feed in one batch.
@@ -105,15 +123,36 @@ func makePlan(b *ingest.Batch) (*plan, error) {
 	}
 	slices.SortFunc(p.statics, func(a, b vessel.Static) int { return cmp.Compare(a.MMSI, b.MMSI) })
 
-	ev, err := packEvidence(b.Raw)
-	if err != nil {
-		return nil, err
+	seen := map[string]bool{}
+	for i, r := range b.Raw {
+		if err := checkRaw(i, &r); err != nil {
+			return nil, err
+		}
+		if !seen[r.Source] {
+			seen[r.Source] = true
+			p.rawFeeds = append(p.rawFeeds, r.Source)
+			ref(r.Source)
+		}
 	}
-	p.evidence = ev
-	for _, e := range ev {
-		ref(e.feed)
-	}
+	slices.Sort(p.rawFeeds)
+	// Compressing and hashing the raw sentences is the costliest part of a batch in Go: it runs
+	// on another core while the transaction writes the positions.
+	p.packed = make(chan packResult, 1)
+	go func() {
+		ev, err := packEvidence(b.Raw)
+		p.packed <- packResult{ev, err}
+	}()
 	return p, nil
+}
+
+func checkRaw(i int, r *vessel.RawSentence) error {
+	if r.Source == "" {
+		return fmt.Errorf("raw sentence %d: no feed (Source)", i)
+	}
+	if strings.ContainsRune(r.Line, '\n') {
+		return fmt.Errorf("raw sentence %d (feed %q): line contains a newline", i, r.Source)
+	}
+	return nil
 }
 
 func checkPosition(v *vessel.Position) error {
@@ -183,11 +222,8 @@ func packEvidence(raw []vessel.RawSentence) ([]evidenceBlock, error) {
 	var groups []*group
 	byFeed := map[string]*group{}
 	for i, r := range raw {
-		if r.Source == "" {
-			return nil, fmt.Errorf("raw sentence %d: no feed (Source)", i)
-		}
-		if strings.ContainsAny(r.Line, "\n") {
-			return nil, fmt.Errorf("raw sentence %d (feed %q): line contains a newline", i, r.Source)
+		if err := checkRaw(i, &r); err != nil {
+			return nil, err
 		}
 		g := byFeed[r.Source]
 		if g == nil {

@@ -173,8 +173,12 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 			return err
 		}
 
-		evIDs := make(map[string]int64, len(p.evidence))
-		for _, e := range p.evidence {
+		evidence, err := p.evidence()
+		if err != nil {
+			return err
+		}
+		evIDs := make(map[string]int64, len(evidence))
+		for _, e := range evidence {
 			var id int64
 			if err := tx.QueryRow(ctx, `INSERT INTO evidence (feed_id, first_recv, last_recv, lines, sha256, payload)
 				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -187,7 +191,7 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 			return err
 		}
 
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"positions"},
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"positions"},
 			[]string{"mmsi", "t", "lat", "lon", "sog", "cog", "heading", "nav_status", "msg_type", "feed_id", "evidence_id"},
 			pgx.CopyFromSlice(len(p.positions), func(i int) ([]any, error) {
 				v := &p.positions[i]

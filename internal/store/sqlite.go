@@ -38,6 +38,8 @@ type sqliteStore struct {
 	// nextID is the id of the next position written (ids are assigned here, so that the
 	// writer knows where each position is without reading it back).
 	nextID int64
+	// nextEvidenceID is the id of the next evidence row written.
+	nextEvidenceID int64
 	// tail holds (time, id) of the committed positions above indexed_upto, per vessel; when
 	// it reaches indexEvery positions, writeBatch turns it into track_segments rows in the
 	// same transaction. Open rebuilds it from the database.
@@ -282,22 +284,11 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 			return err
 		}
 
-		evIDs := make(map[string]int64, len(p.evidence))
-		for _, e := range p.evidence {
-			st, err := s.stmt(ctx, tx, sqliteInsertEvidence)
-			if err != nil {
-				return err
-			}
-			res, err := st.ExecContext(ctx, ids[e.feed], ms(e.first), ms(e.last), e.lines, e.sum[:], e.payload)
-			if err != nil {
-				return fmt.Errorf("evidence of %q: %w", e.feed, err)
-			}
-			if evIDs[e.feed], err = res.LastInsertId(); err != nil {
-				return err
-			}
-		}
-		if err := s.step("evidence"); err != nil {
-			return err
+		// Evidence ids are assigned here, so the positions can reference their evidence row
+		// while its payload is still being compressed; the rows are inserted after the vessels.
+		evIDs := make(map[string]int64, len(p.rawFeeds))
+		for k, name := range p.rawFeeds {
+			evIDs[name] = s.nextEvidenceID + int64(k)
 		}
 
 		err := s.insertRows(ctx, tx, sqlitePositions, len(p.positions), func(a []any, i int) []any {
@@ -343,7 +334,27 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 		if err != nil {
 			return fmt.Errorf("vessels: %w", err)
 		}
-		return s.step("vessels")
+		if err := s.step("vessels"); err != nil {
+			return err
+		}
+
+		evidence, err := p.evidence()
+		if err != nil {
+			return err
+		}
+		for k, e := range evidence {
+			st, err := s.stmt(ctx, tx, sqliteInsertEvidence)
+			if err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, evIDs[e.feed], ids[e.feed], ms(e.first), ms(e.last), e.lines, e.sum[:], e.payload); err != nil {
+				return fmt.Errorf("evidence of %q: %w", e.feed, err)
+			}
+			if evIDs[e.feed] != s.nextEvidenceID+int64(k) {
+				return fmt.Errorf("evidence of %q: blocks out of order", e.feed)
+			}
+		}
+		return s.step("evidence")
 	})
 	if err != nil {
 		return err
@@ -358,6 +369,7 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 		s.addTail(p.positions, s.nextID)
 	}
 	s.nextID += int64(len(p.positions))
+	s.nextEvidenceID += int64(len(p.rawFeeds))
 	return nil
 }
 
@@ -379,8 +391,9 @@ func (s *sqliteStore) addTail(ps []vessel.Position, first int64) {
 
 // loadTail reads the next position id and the unindexed tail from the database.
 func (s *sqliteStore) loadTail(ctx context.Context) error {
-	if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM positions`).Scan(&s.nextID); err != nil {
-		return fmt.Errorf("next position id: %w", err)
+	if err := s.w.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) + 1 FROM positions),
+		(SELECT coalesce(max(id), 0) + 1 FROM evidence)`).Scan(&s.nextID, &s.nextEvidenceID); err != nil {
+		return fmt.Errorf("next ids: %w", err)
 	}
 	rows, err := s.w.QueryContext(ctx, `SELECT mmsi, t, id FROM positions
 		WHERE id > (SELECT indexed_upto FROM track_index_state) ORDER BY id`)
@@ -476,7 +489,7 @@ var (
 
 const sqliteFeedID = `SELECT id FROM feeds WHERE name = ?`
 
-const sqliteInsertEvidence = `INSERT INTO evidence (feed_id, first_recv, last_recv, lines, sha256, payload) VALUES (?, ?, ?, ?, ?, ?)`
+const sqliteInsertEvidence = `INSERT INTO evidence (id, feed_id, first_recv, last_recv, lines, sha256, payload) VALUES (?, ?, ?, ?, ?, ?, ?)`
 
 const sqliteUpsertFeed = `INSERT INTO feeds (name, kind, originator, tlp, lines, sentences, messages, bad_checksum,
 	incomplete, unparseable, other, dropped, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

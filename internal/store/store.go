@@ -155,7 +155,9 @@ func (s *Store) WriteBatch(ctx context.Context, b *ingest.Batch) error {
 	if err != nil {
 		return fmt.Errorf("write batch: %w", err)
 	}
-	if err := s.b.writeBatch(ctx, p); err != nil {
+	err = s.b.writeBatch(ctx, p)
+	p.evidence() // the packer reads b: wait for it before returning
+	if err != nil {
 		return fmt.Errorf("write batch: %w", err)
 	}
 	return nil
