@@ -357,6 +357,11 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 		return s.step("evidence")
 	})
 	if err != nil {
+		// The transaction rolled back: the in-memory ids and tail are still right. Reload
+		// them anyway, in case the failure left the database in a state they do not describe.
+		if rerr := s.loadTail(context.WithoutCancel(ctx)); rerr != nil {
+			return errors.Join(err, rerr)
+		}
 		return err
 	}
 	for name, id := range ids {
@@ -391,6 +396,8 @@ func (s *sqliteStore) addTail(ps []vessel.Position, first int64) {
 
 // loadTail reads the next position id and the unindexed tail from the database.
 func (s *sqliteStore) loadTail(ctx context.Context) error {
+	clear(s.tail)
+	s.tailLen = 0
 	if err := s.w.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) + 1 FROM positions),
 		(SELECT coalesce(max(id), 0) + 1 FROM evidence)`).Scan(&s.nextID, &s.nextEvidenceID); err != nil {
 		return fmt.Errorf("next ids: %w", err)
