@@ -57,7 +57,7 @@ type leg struct {
 	seg     int
 	speed   float64 // target speed through the water, knots
 	sigma   float64 // relative speed noise (standard deviation)
-	lateral float64 // lateral wander (standard deviation), metres
+	lateral float64 // lateral wander (amplitude), metres
 	slowEnd [2]float64
 	// slowEnd: distances (metres) over which the ship slows down near the start and the end of the
 	// path (harbour approaches); 0 for none.
@@ -69,9 +69,6 @@ type leg struct {
 	driftFrom   int64
 	driftSpeed  float64
 	driftCourse float64
-	steer       bool
-	// steer makes the speed exact (no noise) and the lateral wander zero: used where two vessels
-	// must keep station on each other.
 }
 
 func (l *leg) done(now int64) bool {
@@ -90,7 +87,7 @@ func (l *leg) stayAt(t int64) ll {
 }
 
 func routeLeg(pts []ll, speed float64, nav int) leg {
-	return leg{kind: legRoute, path: newPath(pts), speed: speed, sigma: 0.03, lateral: 40, nav: nav}
+	return leg{kind: legRoute, path: newPath(pts), speed: speed, sigma: 0.03, lateral: 100, nav: nav}
 }
 
 func stayLeg(at ll, until int64, nav int) leg {
@@ -109,6 +106,8 @@ const (
 	never    = math.MaxInt64
 	longAgo  = math.MinInt64
 	hdgSigma = 1.5 // degrees of heading noise
+
+	cornerSmoothing = 500.0 // metres: half the chord that rounds a turn
 )
 
 // agent is one simulated transponder (usually one ship; a cloned MMSI is two agents).
@@ -126,7 +125,7 @@ type agent struct {
 	t       int64 // time of the pending tick, Unix seconds
 	pos     ll    // position at t
 	spdN    float64
-	latN    float64
+	phase   [2]float64 // of the lateral wander, radians
 	hdgN    float64
 	hdgStay float64
 	// staticAt is the next time static data is due; staticNow forces it at the next tick.
@@ -209,25 +208,22 @@ func (a *agent) tick() (rep report, ok bool) {
 		a.hdgStay = norm360(a.hdgStay + swing*a.rng.NormFloat64())
 		hdg = a.hdgStay
 	default:
-		v := l.speed
-		if !l.steer {
-			a.spdN = ou(a.rng, a.spdN, l.sigma, 1800, float64(max(a.dt, 2)))
-			v *= 1 + a.spdN
-		}
-		v *= l.slowFactor()
+		a.spdN = ou(a.rng, a.spdN, l.sigma, 1800, float64(max(a.dt, 2)))
+		v := l.speed * (1 + a.spdN) * l.slowFactor()
+		// The transponder picks its interval from the speed it reports, which is the speed over
+		// the next interval: less than v through a turn or at the end of the path.
 		dt = reportInterval(a.classB, math.Round(v*10)/10, l.nav)
-		l.s = math.Min(l.s+v*knot*float64(dt), l.path.length())
-		lat := 0.0
-		if !l.steer {
-			a.latN = ou(a.rng, a.latN, l.lateral, 1200, float64(dt))
-			lat = a.latN * l.edgeTaper()
+		s2, q, brg := a.advance(v, dt)
+		if d2 := reportInterval(a.classB, math.Round(distance(a.pos, q)/float64(dt)/knot*10)/10, l.nav); d2 != dt {
+			dt = d2
+			s2, q, brg = a.advance(v, dt)
 		}
-		q, brg := l.path.at(l.s, &l.seg)
-		if lat != 0 {
-			q = destination(q, brg+90, lat)
-		}
+		l.s = s2
 		next = q
 		a.hdgN = ou(a.rng, a.hdgN, hdgSigma, 600, float64(dt))
+		if distance(a.pos, q) > 0.5*knot*float64(dt) {
+			brg = bearing(a.pos, q) // heading follows the course made good
+		}
 		hdg = norm360(brg + a.hdgN)
 		a.hdgStay = hdg
 	}
@@ -280,6 +276,34 @@ func (a *agent) tick() (rep report, ok bool) {
 	return rep, true
 }
 
+// advance returns the along-track distance, the position and the track bearing a route leg
+// reaches after dt seconds at v knots. The ship wanders smoothly across its track: the lateral
+// offset is a function of the distance run (two long waves of random phase), so it never makes
+// the course jitter.
+func (a *agent) advance(v float64, dt int64) (float64, ll, float64) {
+	l := &a.leg
+	length := l.path.length()
+	s := math.Min(l.s+v*knot*float64(dt), length)
+	q, brg := l.path.at(s, &l.seg)
+	// Ships do not turn on the spot: through a waypoint the position follows the middle of the
+	// chord over ±r metres of track, which rounds the corner (r shrinks to zero at the ends, so
+	// the path still starts and ends exactly at its end points).
+	if r := math.Min(cornerSmoothing, math.Min(s, length-s)); r > 20 {
+		var k int
+		p1, _ := l.path.at(s-r, &k)
+		p2, _ := l.path.at(s+r, &k)
+		if distance(p1, p2) > r/2 {
+			// Weights ¼, ½, ¼: the course turns in three steps through a waypoint.
+			q, brg = interpolate(interpolate(p1, p2, 0.5), q, 0.5), bearing(p1, p2)
+		}
+	}
+	if l.lateral != 0 {
+		x := l.lateral * (0.8*math.Sin(2*math.Pi*s/30000+a.phase[0]) + 0.4*math.Sin(2*math.Pi*s/7000+a.phase[1]))
+		q = destination(q, brg+90, x*l.edgeTaper(s))
+	}
+	return s, q, brg
+}
+
 // slowFactor slows a ship down near the ends of its path (harbour approaches).
 func (l *leg) slowFactor() float64 {
 	f := 1.0
@@ -293,8 +317,8 @@ func (l *leg) slowFactor() float64 {
 }
 
 // edgeTaper removes the lateral wander near the ends of the path, where the water is narrow.
-func (l *leg) edgeTaper() float64 {
-	d := math.Min(l.s, l.path.length()-l.s)
+func (l *leg) edgeTaper(s float64) float64 {
+	d := math.Min(s, l.path.length()-s)
 	return math.Max(0, math.Min(1, (d-1000)/5000))
 }
 

@@ -199,8 +199,15 @@ var (
 	roman    = []string{"", "", "", " II", " III", " IV", " V", " VII", " IX"}
 )
 
+// maxName is the length of the AIS name field (20 six-bit characters).
+const maxName = 20
+
 func merchantName(r *rand.Rand) string {
-	return merchantFirst[r.IntN(len(merchantFirst))] + " " + merchantSecond[r.IntN(len(merchantSecond))] + roman[r.IntN(len(roman))]
+	n := merchantFirst[r.IntN(len(merchantFirst))] + " " + merchantSecond[r.IntN(len(merchantSecond))]
+	if s := roman[r.IntN(len(roman))]; len(n+s) <= maxName {
+		n += s
+	}
+	return n
 }
 
 func cruiseName(r *rand.Rand) string {

@@ -122,7 +122,7 @@ func (lp *lanePlanner) place(a *agent, start int64) {
 	if u < transit {
 		a.leg = lp.passage(a, lp.toB)
 		a.leg.s = u / transit * pa.length()
-		a.pos, _ = a.leg.path.at(a.leg.s, &a.leg.seg)
+		_, a.pos, _ = a.advance(0, 0)
 		return
 	}
 	a.leg = lp.passage(a, lp.toB) // sets the destination
@@ -302,8 +302,7 @@ func (fp *ferryPlanner) place(a *agent, start int64) {
 		a.id.Destination = dest.dest
 		l.s = s
 		a.leg = l
-		a.pos, _ = l.path.at(s, &l.seg)
-		a.leg = l
+		_, a.pos, _ = a.advance(0, 0)
 		return
 	}
 	fp.atA = !last.fromA

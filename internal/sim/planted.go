@@ -86,14 +86,16 @@ func (b *builder) planted(scenario string) []plantedTruth {
 }
 
 func (b *builder) plantedAgent(key string, k shipKind, mid uint32) *agent {
-	r := b.rng("planted/" + key)
+	a := b.newAgent("planted/" + key)
+	r := a.rng
 	st := newIdentity(k, b.reg, r)
 	if mid != 0 {
 		st.MMSI = b.reg.mmsi(mid, r)
 		st.Flag = flagOf(mid)
 		st.CallSign = callSign(mid, r)
 	}
-	return &agent{key: "planted/" + key, rng: r, id: st, classB: st.ClassB, planted: true, record: true}
+	a.id, a.classB, a.planted, a.record = st, st.ClassB, true, true
+	return a
 }
 
 func (b *builder) plantGoFast(scenario string) plantedTruth {
@@ -282,7 +284,8 @@ func (b *builder) plantClone(scenario string) plantedTruth {
 	genuine.plan = &script{nav: portHouston.nav}
 	b.add(genuine)
 
-	clone := &agent{key: "planted/clone/clone", rng: b.rng("planted/clone/clone"), id: genuine.id, planted: true, record: true}
+	clone := b.newAgent("planted/clone/clone")
+	clone.id, clone.planted, clone.record = genuine.id, true, true
 	clone.id.Destination = "MANZANILLO"
 	tOn := b.start + 30*60
 	clone.pos = cloneRoute[0]

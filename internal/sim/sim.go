@@ -55,7 +55,7 @@ type Options struct {
 	Realtime bool
 	Speedup  float64 // simulated seconds per wall-clock second in realtime mode; ≤ 0 means 1
 	// Scale multiplies the number of benign vessels of every lane, ferry route and fishing fleet
-	// (≤ 0 means 1): 0.5 halves the traffic, 600 gives a fleet of about 50,000. The planted
+	// (≤ 0 means 1): 0.5 halves the traffic, 800 gives the demonstration a fleet of about 50,000. The planted
 	// behaviours are not scaled. Above 1, vessels share fishing cells and mooring slots, so
 	// benign traffic may then produce chance encounters.
 	Scale float64

@@ -41,11 +41,19 @@ func (b *builder) slot(p *port) ll {
 	return s[i%len(s)]
 }
 
+// newAgent makes an agent with its own random stream.
+func (b *builder) newAgent(key string) *agent {
+	a := &agent{key: key, rng: b.rng(key)}
+	a.hdgStay = 360 * a.rng.Float64()
+	a.phase = [2]float64{2 * math.Pi * a.rng.Float64(), 2 * math.Pi * a.rng.Float64()}
+	return a
+}
+
+// add schedules the agent's first tick.
 func (b *builder) add(a *agent) *agent {
 	a.idx = len(b.agents)
 	a.t = b.start + int64(a.rng.IntN(10)) // transponders are not in step
 	a.staticNow = true
-	a.hdgStay = 360 * a.rng.Float64()
 	if a.goneAt == 0 && a.plan == nil {
 		panic("sim: agent " + a.key + " has no plan")
 	}
@@ -61,8 +69,8 @@ func count(n int, scale float64) int {
 
 func (b *builder) addLane(ln *lane, n int) {
 	for i := range n {
-		key := "lane/" + ln.key + "/" + itoa(i)
-		r := b.rng(key)
+		a := b.newAgent("lane/" + ln.key + "/" + itoa(i))
+		r := a.rng
 		k := ln.kinds[r.IntN(len(ln.kinds))]
 		lp := &lanePlanner{ln: ln, kind: k, u: 0.15 + 0.85*r.Float64(), speed: serviceSpeed(k, r), reg: b.reg}
 		if !ln.a.sea {
@@ -71,7 +79,7 @@ func (b *builder) addLane(ln *lane, n int) {
 		if !ln.b.sea {
 			lp.slotB = b.slot(ln.b)
 		}
-		a := &agent{key: key, rng: r, id: newIdentity(k, b.reg, r), plan: lp}
+		a.id, a.plan = newIdentity(k, b.reg, r), lp
 		a.classB = a.id.ClassB
 		lp.place(a, b.start)
 		b.add(a)
@@ -80,8 +88,8 @@ func (b *builder) addLane(ln *lane, n int) {
 
 func (b *builder) addFerries(fr *ferryRoute, n int) {
 	for i := range n {
-		key := "ferry/" + fr.key + "/" + itoa(i)
-		r := b.rng(key)
+		a := b.newAgent("ferry/" + fr.key + "/" + itoa(i))
+		r := a.rng
 		fp := &ferryPlanner{fr: fr, homeA: i%2 == 0}
 		if fr.half > 0 {
 			fp.shift = int64(i/2) * fr.half / int64(max(1, n/2))
@@ -103,7 +111,7 @@ func (b *builder) addFerries(fr *ferryRoute, n int) {
 		if i >= len(fr.name) {
 			st.Name += " " + itoa(i/len(fr.name)+1)
 		}
-		a := &agent{key: key, rng: r, id: st, plan: fp}
+		a.id, a.plan = st, fp
 		fp.place(a, b.start)
 		b.add(a)
 	}
@@ -115,10 +123,10 @@ func (b *builder) addFishing(g *fishingGround, n int) {
 		k = kindPanga
 	}
 	for i := range n {
-		key := "fishing/" + g.key + "/" + itoa(i)
-		r := b.rng(key)
+		a := b.newAgent("fishing/" + g.key + "/" + itoa(i))
+		r := a.rng
 		fp := &fishPlanner{cell: g.cell(i), speedLo: kinds[k].speedMin, speed: kinds[k].speedMx, classB: g.classB}
-		a := &agent{key: key, rng: r, id: newIdentity(k, b.reg, r), plan: fp, classB: g.classB}
+		a.id, a.plan, a.classB = newIdentity(k, b.reg, r), fp, g.classB
 		a.id.Destination = g.home
 		a.pos = randomInDisc(fp.cell, fishingCellRadius, r)
 		a.leg = fp.next(a, b.start)
