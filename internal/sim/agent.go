@@ -214,22 +214,22 @@ func (a *agent) tick() (rep report, ok bool) {
 		// the next interval: less than v through a turn or at the end of the path.
 		dt = reportInterval(a.classB, math.Round(v*10)/10, l.nav)
 		s2, q, brg := a.advance(v, dt)
-		if d2 := reportInterval(a.classB, math.Round(distance(a.pos, q)/float64(dt)/knot*10)/10, l.nav); d2 != dt {
+		if d, _ := localDelta(a.pos, q); reportInterval(a.classB, math.Round(d/float64(dt)/knot*10)/10, l.nav) != dt {
+			d2 := reportInterval(a.classB, math.Round(d/float64(dt)/knot*10)/10, l.nav)
 			dt = d2
 			s2, q, brg = a.advance(v, dt)
 		}
 		l.s = s2
 		next = q
 		a.hdgN = ou(a.rng, a.hdgN, hdgSigma, 600, float64(dt))
-		if distance(a.pos, q) > 0.5*knot*float64(dt) {
-			brg = bearing(a.pos, q) // heading follows the course made good
+		if d, b := localDelta(a.pos, q); d > 0.5*knot*float64(dt) {
+			brg = b // heading follows the course made good
 		}
 		hdg = norm360(brg + a.hdgN)
 		a.hdgStay = hdg
 	}
-	d := distance(a.pos, next)
+	d, cog := localDelta(a.pos, next)
 	sog := d / float64(dt) / knot
-	cog := bearing(a.pos, next)
 	if d < 0.5 {
 		cog = a.hdgStay
 	}
@@ -285,21 +285,25 @@ func (a *agent) advance(v float64, dt int64) (float64, ll, float64) {
 	length := l.path.length()
 	s := math.Min(l.s+v*knot*float64(dt), length)
 	q, brg := l.path.at(s, &l.seg)
-	// Ships do not turn on the spot: through a waypoint the position follows the middle of the
-	// chord over ±r metres of track, which rounds the corner (r shrinks to zero at the ends, so
-	// the path still starts and ends exactly at its end points).
-	if r := math.Min(cornerSmoothing, math.Min(s, length-s)); r > 20 {
-		var k int
+	// Ships do not turn on the spot: through a waypoint the position follows a weighted mean of
+	// the track over ±r metres, which rounds the corner (r shrinks to zero at the ends, so the
+	// path still starts and ends exactly at its end points). Away from waypoints it changes
+	// nothing, and is skipped.
+	if r := math.Min(cornerSmoothing, math.Min(s, length-s)); r > 20 && l.path.segment(s-r, l.seg) != l.path.segment(s+r, l.seg) {
+		k := 0
 		p1, _ := l.path.at(s-r, &k)
 		p2, _ := l.path.at(s+r, &k)
-		if distance(p1, p2) > r/2 {
+		if d, b := localDelta(p1, p2); d > r/2 {
 			// Weights ¼, ½, ¼: the course turns in three steps through a waypoint.
-			q, brg = interpolate(interpolate(p1, p2, 0.5), q, 0.5), bearing(p1, p2)
+			q, brg = interpolate(interpolate(p1, p2, 0.5), q, 0.5), b
 		}
 	}
 	if l.lateral != 0 {
 		x := l.lateral * (0.8*math.Sin(2*math.Pi*s/30000+a.phase[0]) + 0.4*math.Sin(2*math.Pi*s/7000+a.phase[1]))
-		q = destination(q, brg+90, x*l.edgeTaper(s))
+		if x *= l.edgeTaper(s); x != 0 {
+			sb, cb := math.Sincos(brg * deg)
+			q = offset(q, x*cb, -x*sb) // x metres to the right of the track
+		}
 	}
 	return s, q, brg
 }

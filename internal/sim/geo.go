@@ -112,23 +112,57 @@ func distanceToPolyline(p ll, pts []ll) float64 {
 	return best
 }
 
+// localDelta returns the distance in metres and the bearing in degrees from a to b on a local
+// flat approximation: exact to a few parts per million for the short hops between two reports.
+func localDelta(a, b ll) (float64, float64) {
+	kx := earthRadius * deg * math.Cos((a.lat+b.lat)/2*deg)
+	dx := norm180(b.lon-a.lon) * kx
+	dy := (b.lat - a.lat) * earthRadius * deg
+	return math.Hypot(dx, dy), norm360(math.Atan2(dx, dy) / deg)
+}
+
 // path is a polyline of great-circle segments with cumulative lengths, walked by along-track
 // distance.
 type path struct {
 	pts []ll
-	cum []float64 // cum[i] is the distance in metres from pts[0] to pts[i]
+	cum []float64    // cum[i] is the distance in metres from pts[0] to pts[i]
+	vec [][3]float64 // unit vectors of pts
+	ang []float64    // central angle of segment i (pts[i] to pts[i+1]), radians
+}
+
+func unitVector(p ll) [3]float64 {
+	φ, λ := p.lat*deg, p.lon*deg
+	return [3]float64{math.Cos(φ) * math.Cos(λ), math.Cos(φ) * math.Sin(λ), math.Sin(φ)}
 }
 
 func newPath(pts []ll) *path {
-	p := &path{pts: pts, cum: make([]float64, len(pts))}
-	for i := 1; i < len(pts); i++ {
-		p.cum[i] = p.cum[i-1] + distance(pts[i-1], pts[i])
+	p := &path{pts: pts, cum: make([]float64, len(pts)), vec: make([][3]float64, len(pts)), ang: make([]float64, len(pts))}
+	for i := range pts {
+		p.vec[i] = unitVector(pts[i])
+		if i > 0 {
+			d := distance(pts[i-1], pts[i])
+			p.cum[i] = p.cum[i-1] + d
+			p.ang[i-1] = d / earthRadius
+		}
 	}
 	return p
 }
 
 // length is the total length in metres.
 func (p *path) length() float64 { return p.cum[len(p.cum)-1] }
+
+// segment returns the index of the segment holding along-track distance s (clamped); seg is a
+// hint, usually the answer of the previous call.
+func (p *path) segment(s float64, seg int) int {
+	k := seg
+	if k < 0 || k >= len(p.pts)-1 || s < p.cum[k] {
+		k = 0
+	}
+	for k < len(p.pts)-2 && s > p.cum[k+1] {
+		k++
+	}
+	return k
+}
 
 // at returns the point at along-track distance s (clamped to the path) and the track bearing
 // there. seg caches the segment index between calls with non-decreasing s.
@@ -137,23 +171,25 @@ func (p *path) at(s float64, seg *int) (ll, float64) {
 		return p.pts[0], 0
 	}
 	s = math.Max(0, math.Min(s, p.length()))
-	k := *seg
-	if k < 0 || k >= len(p.pts)-1 || s < p.cum[k] {
-		k = 0
-	}
-	for k < len(p.pts)-2 && s > p.cum[k+1] {
-		k++
-	}
+	k := p.segment(s, *seg)
 	*seg = k
-	a, b := p.pts[k], p.pts[k+1]
-	segLen := p.cum[k+1] - p.cum[k]
-	if segLen <= 0 {
-		return b, 0
+	a, b := p.vec[k], p.vec[k+1]
+	ω := p.ang[k]
+	if ω < 1e-12 {
+		return p.pts[k+1], 0
 	}
-	f := (s - p.cum[k]) / segLen
-	q := interpolate(a, b, f)
-	if f > 0.999 {
-		return q, norm360(bearing(b, a) + 180)
-	}
-	return q, bearing(q, b)
+	f := (s - p.cum[k]) / (p.cum[k+1] - p.cum[k])
+	sinω := math.Sin(ω)
+	ka, kb := math.Sin((1-f)*ω)/sinω, math.Sin(f*ω)/sinω
+	x, y, z := ka*a[0]+kb*b[0], ka*a[1]+kb*b[1], ka*a[2]+kb*b[2]
+	q := ll{math.Atan2(z, math.Hypot(x, y)) / deg, math.Atan2(y, x) / deg}
+	// The track direction is the derivative of the point along the arc: d = b·cos(fω) − a·cos((1−f)ω)
+	// scaled, projected on the local east and north.
+	ca, cb := math.Cos((1-f)*ω)/sinω, math.Cos(f*ω)/sinω
+	dx, dy, dz := cb*b[0]-ca*a[0], cb*b[1]-ca*a[1], cb*b[2]-ca*a[2]
+	sinφ, cosφ := z, math.Hypot(x, y)
+	sinλ, cosλ := y/cosφ, x/cosφ
+	east := -sinλ*dx + cosλ*dy
+	north := -sinφ*cosλ*dx - sinφ*sinλ*dy + cosφ*dz
+	return q, norm360(math.Atan2(east, north) / deg)
 }
