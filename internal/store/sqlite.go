@@ -16,7 +16,7 @@ import (
 	"accord/internal/ingest"
 	"accord/internal/vessel"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+	_ "github.com/ncruces/go-sqlite3/driver" // database/sql driver "sqlite3"
 )
 
 // sqliteStore is the embedded dialect. All writes go through one connection (w) in
@@ -53,19 +53,18 @@ type sqliteStore struct {
 }
 
 func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStore, error) {
-	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("path %q: the data directory must not contain '?' or '#'", path)
-	}
+	// A file: URI, so that the pragmas apply to every connection; %, ? and # are escaped.
+	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	const common = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(0)" +
 		"&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)"
-	w, err := sql.Open("sqlite", path+common+"&_pragma=synchronous(FULL)&_txlock=immediate")
+	w, err := sql.Open("sqlite3", uri+common+"&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", path+common+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite3", uri+common+"&_pragma=query_only(1)&_txlock=deferred")
 	if err != nil {
 		w.Close()
 		return nil, err
