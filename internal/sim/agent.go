@@ -131,7 +131,6 @@ type agent struct {
 	// staticAt is the next time static data is due; staticNow forces it at the next tick.
 	staticAt  int64
 	staticNow bool
-	planted   bool
 	idx       int
 	dt        int64   // the last reporting interval, seconds
 	jx, jy    float64 // GPS error east and north, metres

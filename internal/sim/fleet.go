@@ -248,9 +248,6 @@ func (g *registry) mmsi(mid uint32, r *rand.Rand) uint32 {
 	panic(fmt.Sprintf("sim: MID %d has no free MMSI left", mid))
 }
 
-// reserve marks m as used.
-func (g *registry) reserve(m uint32) { g.used[m] = true }
-
 // newIdentity draws the static data of one ship of the kind.
 func newIdentity(k shipKind, reg *registry, r *rand.Rand) vessel.Static {
 	spec := kinds[k]

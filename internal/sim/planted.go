@@ -94,7 +94,7 @@ func (b *builder) plantedAgent(key string, k shipKind, mid uint32) *agent {
 		st.Flag = flagOf(mid)
 		st.CallSign = callSign(mid, r)
 	}
-	a.id, a.classB, a.planted, a.record = st, st.ClassB, true, true
+	a.id, a.classB, a.record = st, st.ClassB, b.record
 	return a
 }
 
@@ -285,7 +285,7 @@ func (b *builder) plantClone(scenario string) plantedTruth {
 	b.add(genuine)
 
 	clone := b.newAgent("planted/clone/clone")
-	clone.id, clone.planted, clone.record = genuine.id, true, true
+	clone.id, clone.record = genuine.id, b.record
 	clone.id.Destination = "MANZANILLO"
 	tOn := b.start + 30*60
 	clone.pos = cloneRoute[0]

@@ -197,7 +197,7 @@ func TestRealtime(t *testing.T) {
 		// A line simulated at at must not come out before its wall-clock due time.
 		due := begin.Add(time.Duration(float64(at.Sub(DefaultStart)) / opt.Speedup))
 		if time.Now().Before(due.Add(-5 * time.Millisecond)) {
-			t.Fatalf("line at %s emitted %s before its due time", at.Format(time.TimeOnly), due.Sub(time.Now()))
+			t.Fatalf("line at %s emitted %s before its due time", at.Format(time.TimeOnly), time.Until(due))
 		}
 		return nil
 	})

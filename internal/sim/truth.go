@@ -45,6 +45,7 @@ func Truth(sc Scenario, opt Options) []TruthEvent {
 	start := opt.Start.Unix()
 	end := start + int64(opt.Duration/time.Second)
 	b := newBuilder(opt.Seed, start)
+	b.record = true
 	truths := sc.build(b, opt.Scale, false)
 	horizon := start
 	for _, t := range truths {

@@ -18,6 +18,7 @@ type builder struct {
 	reg    *registry
 	slots  map[*port]int // next free slot per port (looked up by key only, never iterated)
 	agents []*agent
+	record bool // planted agents keep what they transmit (for the ground truth)
 }
 
 func newBuilder(seed uint64, start int64) *builder {
