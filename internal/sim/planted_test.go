@@ -60,14 +60,36 @@ func between(ps []pos, from, to int64) []pos {
 // TestPlantedBehaviours checks every ground-truth event against the positions and static data
 // that Run emitted, with the tests' own distances, times and speeds.
 func TestPlantedBehaviours(t *testing.T) {
-	sc, _ := Lookup("planted")
-	opt := Options{Seed: 1}
-	c := runCapture(t, "planted", opt)
-	truth := Truth(sc, opt)
+	tests := []struct {
+		scenario string
+		opt      Options
+		capture  func(t *testing.T) *capture
+	}{
+		{"planted", Options{Seed: 1}, nil},
+		// Another start: the go-fast waits for the night.
+		{"planted", Options{Seed: 5, Start: DefaultStart.Add(9*time.Hour + 17*time.Minute)}, nil},
+		// Among the benign traffic, the planted vessels behave exactly as alone.
+		{"demo", Options{Seed: 1, Duration: 26 * time.Hour}, demoDay},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario+"/"+tt.opt.Start.Format("15:04"), func(t *testing.T) {
+			var c *capture
+			if tt.capture != nil {
+				c = tt.capture(t)
+			} else {
+				c = runCapture(t, tt.scenario, tt.opt)
+			}
+			sc, _ := Lookup(tt.scenario)
+			checkTruth(t, c, tt.scenario, Truth(sc, tt.opt))
+		})
+	}
+}
+
+func checkTruth(t *testing.T, c *capture, scenario string, truth []TruthEvent) {
 	kinds := map[string]int{}
 	for _, e := range truth {
 		kinds[e.Kind]++
-		if e.Scenario != "planted" || e.State != "MEX" || e.Authority != "SEMAR" || e.Note == "" || e.End.Before(e.Start) {
+		if e.Scenario != scenario || e.State != "MEX" || e.Authority != "SEMAR" || e.Note == "" || e.End.Before(e.Start) {
 			t.Errorf("event %+v: want scenario, state MEX, SEMAR, a note and start ≤ end", e)
 		}
 		if e.Start.Location() != time.UTC || e.Start.Nanosecond() != 0 {
