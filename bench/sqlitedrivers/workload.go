@@ -10,11 +10,15 @@
 package sqlitedrivers
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +207,97 @@ func BenchPointRead(b *testing.B, o Opener) {
 	}
 }
 
+// makeLines returns n NMEA-like lines with random 6-bit payloads (as hard to compress as real
+// AIS payloads, which are dense bit fields).
+func makeLines(n int) []string {
+	const sixbit = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw"
+	r := rand.New(rand.NewPCG(3, 4))
+	lines := make([]string, n)
+	var p [28]byte
+	for i := range lines {
+		for k := range p {
+			p[k] = sixbit[r.IntN(len(sixbit))]
+		}
+		lines[i] = "!AIVDM,1,1,,A," + string(p[:]) + ",0*24"
+	}
+	return lines
+}
+
+// BenchEvidenceRows measures keeping raw sentences as one row each (feed, receive time, line),
+// BatchRows per transaction, 256 rows per INSERT.
+func BenchEvidenceRows(b *testing.B, o Opener) {
+	db := open(b, o, "FULL", false)
+	ctx := context.Background()
+	if _, err := db.Exec(`CREATE TABLE raw (id INTEGER PRIMARY KEY, feed_id INTEGER NOT NULL, t INTEGER NOT NULL, line TEXT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	lines := makeLines(BatchRows)
+	q := "INSERT INTO raw (feed_id, t, line) VALUES " + strings.TrimSuffix(strings.Repeat("(?,?,?),", 256), ",")
+	args := make([]any, 0, 256*3)
+	total := 0
+	start := time.Now()
+	for b.Loop() {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i+256 <= len(lines); i += 256 {
+			args = args[:0]
+			for k, l := range lines[i : i+256] {
+				args = append(args, int64(1), int64(1700000000000+i+k), l)
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		total += len(lines) / 256 * 256
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "lines/s")
+}
+
+// BenchEvidenceGzip measures keeping the same sentences as the store does: one row per batch
+// holding the records "<ms>\t<line>\n" gzip-compressed (BestSpeed) with their SHA-256.
+func BenchEvidenceGzip(b *testing.B, o Opener) {
+	db := open(b, o, "FULL", false)
+	ctx := context.Background()
+	if _, err := db.Exec(`CREATE TABLE evidence (id INTEGER PRIMARY KEY, feed_id INTEGER NOT NULL, lines INTEGER NOT NULL, sha256 BLOB NOT NULL, payload BLOB NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	lines := makeLines(BatchRows)
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	var raw []byte
+	total, size, packed := 0, 0, 0
+	start := time.Now()
+	for b.Loop() {
+		raw = raw[:0]
+		for i, l := range lines {
+			raw = strconv.AppendInt(raw, int64(1700000000000+i), 10)
+			raw = append(raw, '\t')
+			raw = append(raw, l...)
+			raw = append(raw, '\n')
+		}
+		var z bytes.Buffer
+		zw.Reset(&z)
+		zw.Write(raw)
+		zw.Close()
+		sum := sha256.Sum256(raw)
+		if _, err := db.ExecContext(ctx, `INSERT INTO evidence (feed_id, lines, sha256, payload) VALUES (1, ?, ?, ?)`, len(lines), sum[:], z.Bytes()); err != nil {
+			b.Fatal(err)
+		}
+		total += len(lines)
+		size, packed = len(raw), z.Len()
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "lines/s")
+	b.ReportMetric(float64(packed)/float64(size), "ratio")
+}
+
 // Run runs the whole comparison for one driver.
 func Run(b *testing.B, o Opener) {
 	for _, c := range []struct {
@@ -219,4 +314,6 @@ func Run(b *testing.B, o Opener) {
 		b.Run(name, func(b *testing.B) { BenchInsert(b, o, c.perStmt, c.sync, c.index) })
 	}
 	b.Run("pointread", func(b *testing.B) { BenchPointRead(b, o) })
+	b.Run("evidence/rows", func(b *testing.B) { BenchEvidenceRows(b, o) })
+	b.Run("evidence/gzip", func(b *testing.B) { BenchEvidenceGzip(b, o) })
 }
