@@ -18,7 +18,7 @@ func cmdSimulate(ctx context.Context, e *env, args []string) error {
 	list := fs.Bool("list", false, "list the scenarios and exit")
 	name := fs.String("scenario", "", "scenario name (see --list)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives byte-identical traffic")
-	duration := fs.Duration("duration", time.Hour, "simulated duration")
+	duration := fs.Duration("duration", 0, "simulated duration (default: the scenario's own)")
 	startStr := fs.String("start", "2026-01-15T00:00:00Z", "simulated start time, RFC 3339 UTC")
 	out := fs.String("out", "-", "NMEA output file, or - for stdout")
 	truth := fs.String("truth", "", "write the planted behaviours (ground truth) as JSON lines to this file")
@@ -47,7 +47,7 @@ func cmdSimulate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--start %q: want RFC 3339, e.g. 2026-01-15T00:00:00Z: %w", *startStr, err)
 	}
-	if *duration <= 0 {
+	if *duration < 0 {
 		return fmt.Errorf("--duration %s: want a positive duration such as 6h", *duration)
 	}
 	if *speedup <= 0 {
