@@ -117,13 +117,13 @@ func loadConfig(cfg *Config, path string, getenv func(string) string) error {
 		}
 	}
 	for name, dst := range map[string]*string{
-		"ACCORD_DATA":        &cfg.DataDir,
-		"ACCORD_DSN":         &cfg.DSN,
-		"ACCORD_LISTEN":      &cfg.Listen,
-		"ACCORD_NODE_ID":     &cfg.Node.ID,
-		"ACCORD_NODE_STATE":  &cfg.Node.State,
-		"ACCORD_LOG_LEVEL":   &cfg.Log.Level,
-		"ACCORD_LOG_FORMAT":  &cfg.Log.Format,
+		"ACCORD_DATA":       &cfg.DataDir,
+		"ACCORD_DSN":        &cfg.DSN,
+		"ACCORD_LISTEN":     &cfg.Listen,
+		"ACCORD_NODE_ID":    &cfg.Node.ID,
+		"ACCORD_NODE_STATE": &cfg.Node.State,
+		"ACCORD_LOG_LEVEL":  &cfg.Log.Level,
+		"ACCORD_LOG_FORMAT": &cfg.Log.Format,
 	} {
 		if v := getenv(name); v != "" {
 			*dst = v
