@@ -164,7 +164,6 @@ func (m *memHashes) ReadHashes(idx []int64) ([]tlog.Hash, error) {
 func BenchmarkInclusionProofCheck(b *testing.B) {
 	const size = 1 << 20
 	var m memHashes
-	var tb []tlog.Hash
 	leaf := make([]byte, 8)
 	for i := int64(0); i < size; i++ {
 		leaf[0], leaf[1], leaf[2] = byte(i), byte(i>>8), byte(i>>16)
@@ -173,7 +172,6 @@ func BenchmarkInclusionProofCheck(b *testing.B) {
 			b.Fatal(err)
 		}
 		m = append(m, hs...)
-		tb = append(tb, hs[0])
 	}
 	root, _ := tlog.TreeHash(size, &m)
 	c := ledger.Checkpoint{Origin: "accord.bench/ledger", Size: size, Hash: root}

@@ -111,7 +111,7 @@ func (f *rawFeature) polygons() ([]polygon, error) {
 	case "Polygon":
 		var c [][][]float64
 		if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("Polygon coordinates: %w", err)
+			return nil, fmt.Errorf("polygon coordinates: %w", err)
 		}
 		p, err := toPolygon(c)
 		if err != nil {

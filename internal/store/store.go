@@ -123,7 +123,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		log.Info("store open", "dialect", DialectPostgres)
 		return &Store{dialect: DialectPostgres, b: b, log: log}, nil
 	default:
-		return nil, fmt.Errorf("open store: DSN %q: want empty (embedded SQLite) or postgres://...", redact(dsn))
+		return nil, fmt.Errorf("open store: DSN %q: want empty (embedded SQLite) or a postgres:// URL", redact(dsn))
 	}
 }
 

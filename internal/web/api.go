@@ -71,13 +71,6 @@ type feedJSON struct {
 	Dropped     int64  `json:"dropped"`
 }
 
-// num returns a pointer to v, or nil when v is not available or not finite.
-func num(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
-}
 
 // validCourse returns a pointer to a course or heading in [0, 360), or nil: AIS encodes
 // "not available" as 360 (course) and 511 (heading), which a decoder may pass through.

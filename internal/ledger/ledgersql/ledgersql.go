@@ -327,15 +327,6 @@ func (l *Log) hook(point string, after bool) error {
 	return l.cfg.fault(point, after)
 }
 
-func (l *Log) exec(ctx context.Context, tx *sql.Tx, point, query string, args ...any) error {
-	if err := l.hook(point, false); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, l.d.q(query), args...); err != nil {
-		return fmt.Errorf("ledger: %s: %w", point, err)
-	}
-	return l.hook(point, true)
-}
 
 type recKey struct{ typ, id string }
 
