@@ -71,7 +71,6 @@ type feedJSON struct {
 	Dropped     int64  `json:"dropped"`
 }
 
-
 // validCourse returns a pointer to a course or heading in [0, 360), or nil: AIS encodes
 // "not available" as 360 (course) and 511 (heading), which a decoder may pass through.
 func validCourse(v float64) *float64 {

@@ -327,7 +327,6 @@ func (l *Log) hook(point string, after bool) error {
 	return l.cfg.fault(point, after)
 }
 
-
 type recKey struct{ typ, id string }
 
 // appendEvents assigns seqs to validated events and writes their entries and tree hashes in tx.
