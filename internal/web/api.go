@@ -69,6 +69,8 @@ type feedJSON struct {
 	Unparseable int64  `json:"unparseable"`
 	Other       int64  `json:"other"`
 	Dropped     int64  `json:"dropped"`
+	// Acknowledged counts messages the store has persisted (live counter of the running pipeline).
+	Acknowledged int64 `json:"acknowledged"`
 }
 
 // validCourse returns a pointer to a course or heading in [0, 360), or nil: AIS encodes
@@ -438,6 +440,7 @@ func (s *Server) handleFeeds(w http.ResponseWriter, r *http.Request) error {
 			Name: f.Name, Kind: f.Kind, Originator: f.Originator, TLP: f.TLP,
 			Lines: f.Lines, Sentences: f.Sentences, Messages: f.Messages, BadChecksum: f.BadChecksum,
 			Incomplete: f.Incomplete, Unparseable: f.Unparseable, Other: f.Other, Dropped: f.Dropped,
+			Acknowledged: f.Acknowledged,
 		})
 	}
 	writeJSON(w, http.StatusOK, "application/json", out)

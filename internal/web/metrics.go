@@ -70,6 +70,7 @@ var feedCounters = []struct {
 	{"unparseable", "Lines or payloads that could not be parsed.", func(f *ingest.FeedStats) int64 { return f.Unparseable }},
 	{"other", "Valid NMEA sentences that are not AIS, skipped.", func(f *ingest.FeedStats) int64 { return f.Other }},
 	{"dropped", "Decoded messages dropped because the write queue was full.", func(f *ingest.FeedStats) int64 { return f.Dropped }},
+	{"acknowledged", "Decoded messages persisted by the store.", func(f *ingest.FeedStats) int64 { return f.Acknowledged }},
 }
 
 // handleMetrics writes the Prometheus text exposition format 0.0.4.
