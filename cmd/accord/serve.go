@@ -187,22 +187,10 @@ func (s *server) startFeed(ctx context.Context, wg *sync.WaitGroup, pipe *ingest
 			return fmt.Errorf("feed %s: listen: %w", fc.Name, err)
 		}
 		s.log.Info("accepting NMEA over TCP", "feed", fc.Name, "addr", ln.Addr().String())
-		var mu sync.Mutex
-		decs := map[string]ingest.LineDecoder{}
 		runFn = func() error {
-			defer func() {
-				mu.Lock()
-				for _, d := range decs {
-					feed.Release(d)
-				}
-				mu.Unlock()
-			}()
-			return ingest.TCPServer(ctx, ln, func(peer string) ingest.LineFunc {
+			return ingest.TCPServer(ctx, ln, func(string) (ingest.LineFunc, func()) {
 				dec := newLineDecoder()
-				mu.Lock()
-				decs[peer] = dec
-				mu.Unlock()
-				return feed.Lines(dec)
+				return feed.Lines(dec), func() { feed.Release(dec) }
 			}, log)
 		}
 	case "udp":

@@ -75,11 +75,13 @@ func (a *activityReader) Read(p []byte) (int, error) {
 
 // TCPServer accepts connections on ln (receivers pushing NMEA) and serves each in its own
 // goroutine, delivering its lines to the LineFunc that fn returns for the connection's peer
-// address (host:port). fn is called once per connection, from the accepting goroutine. At most
+// address (host:port). fn is called once per connection, from the accepting goroutine; the
+// func it also returns (may be nil) is called once when that connection ends, so the caller can
+// flush the connection's decoder (parts of a message cut off by the disconnect count as incomplete). At most
 // 256 connections are served at once; more are closed at once and logged. When ctx is done,
 // TCPServer closes ln and every connection, waits for their goroutines and returns ctx.Err();
 // it returns earlier only if accepting fails for good.
-func TCPServer(ctx context.Context, ln net.Listener, fn func(peer string) LineFunc, log *slog.Logger) error {
+func TCPServer(ctx context.Context, ln net.Listener, fn func(peer string) (LineFunc, func()), log *slog.Logger) error {
 	var (
 		mu    sync.Mutex
 		conns = map[net.Conn]struct{}{}
@@ -129,13 +131,16 @@ func TCPServer(ctx context.Context, ln net.Listener, fn func(peer string) LineFu
 		}
 		conns[conn] = struct{}{}
 		mu.Unlock()
-		lf := fn(peer)
+		lf, end := fn(peer)
 		log.Info("NMEA source connected", "peer", peer)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			err := newSplitter().stream(conn, lf)
 			conn.Close()
+			if end != nil {
+				end()
+			}
 			mu.Lock()
 			delete(conns, conn)
 			mu.Unlock()

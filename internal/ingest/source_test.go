@@ -297,12 +297,12 @@ func TestTCPServer(t *testing.T) {
 	peers := map[string]*collector{}
 	done := make(chan error, 1)
 	go func() {
-		done <- TCPServer(ctx, ln, func(peer string) LineFunc {
+		done <- TCPServer(ctx, ln, func(peer string) (LineFunc, func()) {
 			c := &collector{}
 			mu.Lock()
 			peers[peer] = c
 			mu.Unlock()
-			return c.fn
+			return c.fn, nil
 		}, quietLog())
 	}()
 	a, err := net.Dial("tcp", ln.Addr().String())
