@@ -125,7 +125,7 @@ func TestCorroborateWindowAndErrors(t *testing.T) {
 func TestIdentifiers(t *testing.T) {
 	good := []Identifier{
 		{IMO, "9074729"}, {IMO, "IMO 9074729"}, {MMSI, "345070123"}, {RFC, "GOMC800101AB1"}, {RFC, "ABC800101AB1"},
-		{Passport, "mex:g12345678"}, {Plate, "BC:ABC-123-4"}, {CURP, "BADD110313HCMLNS09"},
+		{Passport, "mex:g12345678"}, {Plate, "BC:ABC-123-4"}, {CURP, "HEGG560427MVZRRL04"},
 	}
 	for _, id := range good {
 		if _, err := NormaliseIdentifier(id); err != nil {
