@@ -1,0 +1,241 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// pair is two vessels seen close together: an encounter (slow, within MaxDistanceM) and a
+// rendezvous (under way together, within RendezvousM) are followed side by side.
+type pair struct {
+	a, b *track // a.mmsi < b.mmsi
+	enc  together
+	rdv  together
+}
+
+// together is one spell of two vessels close to each other.
+type together struct {
+	start, last int64
+	lat, lon    float64     // midpoint when it began
+	fa, fb      fix         // the two vessels when it began
+	la, lb      fix         // and when last seen together
+	hist        [2][21]uint16 // speeds of a and b in 0.5 kn bins (the last bin: 10 kn and more)
+	confirmed   bool
+	id          string
+}
+
+func (p *pair) lastSeen() int64 { return max(p.enc.last, p.rdv.last) }
+
+func (d *Detector) cellOf(lat, lon float64) int64 {
+	return int64(math.Floor(lat/d.cellLat))<<32 | int64(uint32(int32(math.Floor(lon/d.cellLon))))
+}
+
+func (d *Detector) ungrid(tr *track) {
+	cell := d.grid[tr.cell]
+	last := len(cell) - 1
+	moved := cell[last]
+	cell[tr.slot] = moved
+	moved.slot = tr.slot
+	cell[last] = nil
+	cell = cell[:last]
+	if len(cell) == 0 {
+		delete(d.grid, tr.cell)
+	} else {
+		d.grid[tr.cell] = cell
+	}
+	tr.inGrid = false
+}
+
+func (d *Detector) regrid(tr *track, f fix) {
+	c := d.cellOf(f.lat, f.lon)
+	if tr.inGrid {
+		if tr.cell == c {
+			return
+		}
+		d.ungrid(tr)
+	}
+	cell := d.grid[c]
+	tr.cell, tr.slot, tr.inGrid = c, int32(len(cell)), true
+	d.grid[c] = append(cell, tr)
+}
+
+// encounters keeps the grid current and, every Encounter.CheckEvery per vessel, pairs the
+// vessel with its neighbours in the 3 × 3 cells around it.
+func (d *Detector) encounters(tr *track, f fix) {
+	d.regrid(tr, f)
+	if f.t-tr.lastCheck < d.secs(d.cfg.Encounter.CheckEvery) {
+		return
+	}
+	tr.lastCheck = f.t
+	ci, cj := int32(tr.cell>>32), int32(uint32(tr.cell))
+	cfg := &d.cfg.Encounter
+	for di := int32(-1); di <= 1; di++ {
+		for dj := int32(-1); dj <= 1; dj++ {
+			for _, o := range d.grid[int64(ci+di)<<32|int64(uint32(cj+dj))] {
+				if o == tr || f.t-o.last.t > 600 || o.last.t-f.t > 600 {
+					continue
+				}
+				// bring the neighbour's last report to this report's time
+				lat, lon := deadReckon(o.last.lat, o.last.lon, float64(o.last.sog), float64(o.last.cog), float64(f.t-o.last.t))
+				dist := fastDistanceM(f.lat, f.lon, lat, lon)
+				if dist > cfg.MaxDistanceM && dist > cfg.RendezvousM {
+					continue
+				}
+				d.together(tr, f, o, dist)
+			}
+		}
+	}
+}
+
+func pairKey(a, b uint32) uint64 {
+	if a > b {
+		a, b = b, a
+	}
+	return uint64(a)<<32 | uint64(b)
+}
+
+func speedBin(v float32) int {
+	if math.IsNaN(float64(v)) || v < 0 {
+		return -1
+	}
+	return min(int(v*2), 20)
+}
+
+func (d *Detector) together(tr *track, f fix, o *track, dist float64) {
+	k := pairKey(tr.mmsi, o.mmsi)
+	p := d.pairs[k]
+	if p == nil {
+		p = &pair{a: tr, b: o}
+		if o.mmsi < tr.mmsi {
+			p.a, p.b = o, tr
+		}
+		d.pairs[k] = p
+	}
+	fa, fb := f, o.last
+	if p.a != tr {
+		fa, fb = o.last, f
+	}
+	cfg := &d.cfg.Encounter
+	maxMiss := d.secs(cfg.MaxMiss)
+	if dist <= cfg.MaxDistanceM {
+		d.extend(p, &p.enc, f.t, fa, fb, maxMiss, false)
+	}
+	sa, sb := float64(fa.sog), float64(fb.sog)
+	if dist <= cfg.RendezvousM && sa >= cfg.MaxMedianKn && sb >= cfg.MaxMedianKn &&
+		math.Abs(sa-sb) <= cfg.RendezvousSpeedKn && angleDiff(float64(fa.cog), float64(fb.cog)) <= cfg.RendezvousCourse {
+		d.extend(p, &p.rdv, f.t, fa, fb, maxMiss, true)
+	}
+}
+
+func (d *Detector) extend(p *pair, s *together, t int64, fa, fb fix, maxMiss int64, rdv bool) {
+	if s.last != 0 && t-s.last > maxMiss {
+		d.endTogether(p, s, rdv)
+	}
+	if s.last == 0 {
+		*s = together{start: t, fa: fa, fb: fb, lat: (fa.lat + fb.lat) / 2, lon: (fa.lon + fb.lon) / 2}
+	}
+	s.last, s.la, s.lb = t, fa, fb
+	if b := speedBin(fa.sog); b >= 0 {
+		s.hist[0][b]++
+	}
+	if b := speedBin(fb.sog); b >= 0 {
+		s.hist[1][b]++
+	}
+	if s.confirmed || !d.qualifies(s, rdv) {
+		return
+	}
+	s.confirmed = true
+	detail := "encounter"
+	if rdv {
+		detail = "rendezvous"
+	}
+	s.id = alertID(KindEncounter, detail, []uint32{p.a.mmsi, p.b.mmsi}, time.Unix(s.start, 0))
+	d.flag(p.a, t)
+	d.flag(p.b, t)
+	if d.cfg.EmitOpen {
+		d.emit(d.pairAlert(p, s, rdv, true))
+	}
+}
+
+// median returns the median speed bin's upper edge in knots (NaN without samples).
+func median(h *[21]uint16) float64 {
+	n := 0
+	for _, c := range h {
+		n += int(c)
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	acc := 0
+	for i, c := range h {
+		acc += int(c)
+		if 2*acc >= n {
+			return float64(i+1) / 2
+		}
+	}
+	return math.Inf(1)
+}
+
+// qualifies says whether a spell is long (and slow) enough, and far enough from ports.
+func (d *Detector) qualifies(s *together, rdv bool) bool {
+	cfg := &d.cfg.Encounter
+	if rdv {
+		if s.last-s.start < d.secs(cfg.RendezvousMin) {
+			return false
+		}
+	} else {
+		if s.last-s.start < d.secs(cfg.MinDuration) {
+			return false
+		}
+		ma, mb := median(&s.hist[0]), median(&s.hist[1])
+		if !(ma <= cfg.MaxMedianKn) || !(mb <= cfg.MaxMedianKn) {
+			return false
+		}
+	}
+	if d.ports != nil {
+		if _, near := d.ports.Near(s.lat, s.lon, cfg.PortRadiusM); near {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Detector) pairAlert(p *pair, s *together, rdv bool, open bool) Alert {
+	detail, sev := "encounter", SeverityHigh
+	if rdv {
+		detail, sev = "rendezvous", SeverityMedium
+	}
+	pl := d.loc.Locate(s.lat, s.lon)
+	d.stats.Lookups++
+	a := d.alert(KindEncounter, detail, sev, []uint32{p.a.mmsi, p.b.mmsi}, s.start, s.last, s.lat, s.lon, pl)
+	a.ID, a.Open = s.id, open
+	dist := distanceM(s.la.lat, s.la.lon, s.lb.lat, s.lb.lon)
+	if rdv {
+		a.Note = fmt.Sprintf("rendezvous: %s and %s under way together within %.0f m at about %.0f kn for %s, %s",
+			vesselName(p.a), vesselName(p.b), d.cfg.Encounter.RendezvousM, float64(s.la.sog), time.Duration(s.last-s.start)*time.Second, a.Place)
+	} else {
+		a.Note = fmt.Sprintf("%s and %s within %.0f m (last %.0f m apart), median speeds %.1f and %.1f kn, for %s, %s, away from ports",
+			vesselName(p.a), vesselName(p.b), d.cfg.Encounter.MaxDistanceM, dist, median(&s.hist[0]), median(&s.hist[1]),
+			time.Duration(s.last-s.start)*time.Second, a.Place)
+	}
+	a.Evidence = []Evidence{s.fa.evidence(p.a.mmsi, "together from"), s.fb.evidence(p.b.mmsi, "together from"),
+		s.la.evidence(p.a.mmsi, "together until"), s.lb.evidence(p.b.mmsi, "together until")}
+	return a
+}
+
+func (d *Detector) endTogether(p *pair, s *together, rdv bool) {
+	if s.last != 0 && s.confirmed {
+		d.final(d.pairAlert(p, s, rdv, false))
+	}
+	*s = together{}
+}
+
+func (d *Detector) endPair(p *pair) {
+	// an encounter that qualifies makes the rendezvous of the same vessels redundant
+	if p.enc.confirmed && p.rdv.confirmed && p.rdv.start >= p.enc.start && p.rdv.start <= p.enc.last {
+		p.rdv.confirmed = false
+	}
+	d.endTogether(p, &p.enc, false)
+	d.endTogether(p, &p.rdv, true)
+}
