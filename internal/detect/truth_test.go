@@ -95,3 +95,34 @@ func TestGroundTruth(t *testing.T) {
 		})
 	}
 }
+
+// TestBenignTraffic runs the scenarios without planted behaviours, at other seeds and starts
+// and at three times the traffic: every alert there is a false alert.
+func TestBenignTraffic(t *testing.T) {
+	cases := []struct {
+		scenario string
+		opt      sim.Options
+	}{
+		{"gulf", sim.Options{Seed: 7}},
+		{"caribbean", sim.Options{Seed: 8, Start: time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)}},
+		{"pacific", sim.Options{Seed: 9, Start: time.Date(2026, 9, 20, 18, 30, 0, 0, time.UTC)}},
+		{"gulf", sim.Options{Seed: 11, Scale: 3}},
+	}
+	if testing.Short() {
+		t.Skip("-short: benign scenarios take about a minute")
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s/seed%d/x%g", c.scenario, c.opt.Seed, c.opt.Scale), func(t *testing.T) {
+			alerts, _, st := runScenario(t, c.scenario, c.opt, DefaultConfig())
+			if testing.Verbose() || os.Getenv("DETECT_LOG") != "" {
+				logAlerts(t, alerts, st)
+			}
+			for _, a := range alerts {
+				t.Errorf("false alert: %s", a.Text())
+			}
+			if st.Positions < 10000 {
+				t.Errorf("only %d positions: the scenario did not run", st.Positions)
+			}
+		})
+	}
+}
