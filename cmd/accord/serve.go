@@ -32,6 +32,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	scenario := fs.String("simulate", "", "feed the server from the built-in simulator with this scenario (see `accord simulate --list`)")
 	speedup := fs.Float64("speedup", 1, "simulator speed: simulated seconds per wall-clock second")
 	seed := fs.Uint64("seed", 1, "simulator seed")
+	boundaries := fs.String("boundaries", "", "repository directory holding node_modules/@geo-maps for /api/v1/where (ACCORD_BOUNDARIES; default: found upward from the current directory)")
 	var tcpServers, udps, tcpClients multiFlag
 	fs.Var(&tcpServers, "nmea-tcp", "accept NMEA pushed by receivers on this TCP address (repeatable)")
 	fs.Var(&udps, "nmea-udp", "listen for NMEA datagrams on this UDP address (repeatable)")
@@ -66,7 +67,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &server{cfg: cfg, log: log, scenario: sc, speedup: *speedup, seed: *seed, stdout: e.stdout}
+	srv := &server{cfg: cfg, log: log, scenario: sc, speedup: *speedup, seed: *seed, stdout: e.stdout,
+		jurisdiction: startJurisdiction(ctx, e, *boundaries, log).get}
 	return srv.run(ctx)
 }
 
@@ -78,6 +80,8 @@ type server struct {
 	speedup  float64
 	seed     uint64
 	stdout   io.Writer
+	// jurisdiction returns the jurisdiction engine, loaded in the background.
+	jurisdiction func() (web.Locator, error)
 }
 
 // run serves until ctx is done, then shuts down in order: stop accepting HTTP and feed input,
@@ -111,6 +115,8 @@ func (s *server) run(ctx context.Context) error {
 		Feeds:    pipe,
 		Ready:    st,
 		Extra:    pipe.WriteMetrics,
+
+		Jurisdiction: s.jurisdiction,
 	}, s.log)
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {

@@ -77,6 +77,10 @@ type Config struct {
 	// Static replaces the embedded static assets (tests); nil means the assets built into the
 	// binary by `node web/build.mjs`.
 	Static fs.FS
+	// Jurisdiction returns the jurisdiction engine serving /api/v1/where and /api/v1/zones, or
+	// an error (wrapping ErrLocatorLoading while it loads) answered 503. Nil: those routes
+	// answer 503.
+	Jurisdiction func() (Locator, error)
 }
 
 // Server is the HTTP handler of `accord serve`. It is safe for concurrent use.
@@ -88,6 +92,7 @@ type Server struct {
 	assets  *assets
 	index   *template.Template
 	routes  []string // patterns of the /api routes, for the OpenAPI completeness test
+	where   whereState
 }
 
 //go:embed all:static
@@ -159,6 +164,8 @@ func (s *Server) registerRoutes() {
 	s.api("GET /api/v1/vessels/{mmsi}", s.handleVessel)
 	s.api("GET /api/v1/vessels/{mmsi}/track", s.handleTrack)
 	s.api("GET /api/v1/feeds", s.handleFeeds)
+	s.api("GET /api/v1/where", s.handleWhere)
+	s.api("GET /api/v1/zones", s.handleZones)
 	s.mux.Handle("/api/", s.apiHandler(s.handleAPINotFound))
 
 	s.mux.Handle("GET /{$}", s.browserHandler(s.handleIndex))
