@@ -16,8 +16,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/ncruces/go-sqlite3/driver"
 	"golang.org/x/mod/sumdb/tlog"
-	_ "modernc.org/sqlite"
 
 	"accord/internal/ledger"
 	"accord/internal/ledger/ledgersql"
@@ -26,7 +26,7 @@ import (
 func openSQLite(b *testing.B) (*sql.DB, ledgersql.Dialect) {
 	dsn := "file:" + filepath.Join(b.TempDir(), "ledger.db") +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(20000)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -45,6 +45,21 @@ func LoadOrCreateKey(path, origin string) (*Key, error) {
 	})
 }
 
+// LoadKey loads an existing log signing key written by [LoadOrCreateKey], whatever its origin
+// (the origin is the key's name, Key.Signer.Name()). It fails if the file is missing, malformed
+// or readable by group or others.
+func LoadKey(path string) (*Key, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read log key: %w", err)
+	}
+	name, _, _, err := splitSkey(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("log key %s: malformed signer key; restore it from backup", path)
+	}
+	return LoadOrCreateKey(path, name)
+}
+
 // LoadOrCreateCosignerKey is [LoadOrCreateKey] for a witness's cosigning key (C2SP
 // tlog-cosignature, Ed25519 cosignature/v1): the file holds "PRIVATE+KEY+name+hash+base64" with
 // signature type 0x04.

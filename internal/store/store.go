@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"accord/internal/ingest"
+	"accord/internal/ledger"
 	"accord/internal/vessel"
 )
 
@@ -60,8 +61,21 @@ type Config struct {
 	// parameters such as sslmode and search_path are honoured).
 	DSN string
 	// DataDir is the directory of the SQLite file; it is created (mode 0750) when missing.
-	// Unused with PostgreSQL.
+	// With either dialect it also holds the node's ledger signing key (ledger.key) unless
+	// KeyFile or LedgerKey says otherwise.
 	DataDir string
+
+	// KeyFile is the node's Ed25519 log signing key (C2SP signed-note signer key, mode 0600).
+	// Empty: DataDir/ledger.key. Generated when missing (see [LoadKey]).
+	KeyFile string
+	// Origin names the log (its checkpoints' origin line) when the key is generated; default
+	// [DefaultOrigin]. When set, a key file made for another origin is refused.
+	Origin string
+	// LedgerKey, when set, is used instead of KeyFile (tests, or keys held elsewhere).
+	LedgerKey *ledger.Key
+	// CheckpointInterval is how often the ledger signs a checkpoint while it grows; zero means
+	// only on demand (Ledger().Checkpoint).
+	CheckpointInterval time.Duration
 }
 
 // Counts are the sizes of the main tables.
@@ -78,6 +92,7 @@ type Store struct {
 	dialect string
 	b       backend
 	log     *slog.Logger
+	led     *ledgerState // the ledger in the same database (ledger.go)
 }
 
 // backend is one dialect's implementation.
@@ -114,17 +129,26 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 		log.Info("store open", "dialect", DialectSQLite, "path", path)
-		return &Store{dialect: DialectSQLite, b: b, log: log}, nil
+		return withLedger(ctx, &Store{dialect: DialectSQLite, b: b, log: log}, cfg)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		b, err := openPostgres(ctx, dsn, log)
 		if err != nil {
 			return nil, fmt.Errorf("open store (postgres): %w", err)
 		}
 		log.Info("store open", "dialect", DialectPostgres)
-		return &Store{dialect: DialectPostgres, b: b, log: log}, nil
+		return withLedger(ctx, &Store{dialect: DialectPostgres, b: b, log: log}, cfg)
 	default:
 		return nil, fmt.Errorf("open store: DSN %q: want empty (embedded SQLite) or a postgres:// URL", redact(dsn))
 	}
+}
+
+// withLedger opens s's ledger, closing s if that fails.
+func withLedger(ctx context.Context, s *Store, cfg Config) (*Store, error) {
+	if err := s.openLedger(ctx, cfg); err != nil {
+		s.b.close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return s, nil
 }
 
 // redact hides a password in a DSN for error messages.
@@ -137,8 +161,9 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// Close releases the database. It waits for no write: call it after the writers have stopped.
-func (s *Store) Close() error { return s.b.close() }
+// Close stops the ledger (committing the appends already queued) and releases the database.
+// It waits for no other write: call it after the writers have stopped.
+func (s *Store) Close() error { return errors.Join(s.closeLedger(), s.b.close()) }
 
 // Dialect reports "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect }

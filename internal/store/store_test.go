@@ -68,7 +68,7 @@ func TestPostgres(t *testing.T) {
 		q := u.Query()
 		q.Set("search_path", schema)
 		u.RawQuery = q.Encode()
-		return Config{DSN: u.String()}
+		return Config{DSN: u.String(), DataDir: t.TempDir()} // DataDir holds the ledger key
 	})
 	t.Logf("store suite: dialect=%s ran", DialectPostgres)
 }

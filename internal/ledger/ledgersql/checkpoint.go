@@ -40,7 +40,7 @@ func (l *Log) Checkpoint(ctx context.Context) ([]byte, error) {
 	if err := l.hook("checkpoint", false); err != nil {
 		return nil, err
 	}
-	if _, err := l.db.ExecContext(ctx, l.d.q(`INSERT INTO ledger_checkpoints (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`),
+	if _, err := l.w.ExecContext(ctx, l.d.q(`INSERT INTO ledger_checkpoints (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`),
 		size, msg, l.cfg.Now().UTC().Format(time.RFC3339Nano)); err != nil {
 		return nil, fmt.Errorf("store checkpoint: %w", err)
 	}
@@ -192,7 +192,7 @@ func (l *Log) Cosign(ctx context.Context, w Cosigner) ([]byte, error) {
 	if err := l.hook("cosignature", false); err != nil {
 		return nil, err
 	}
-	if _, err := l.db.ExecContext(ctx, l.d.q(`UPDATE ledger_checkpoints SET note = ? WHERE size = ?`), out, size); err != nil {
+	if _, err := l.w.ExecContext(ctx, l.d.q(`UPDATE ledger_checkpoints SET note = ? WHERE size = ?`), out, size); err != nil {
 		return nil, fmt.Errorf("store cosignature: %w", err)
 	}
 	if err := l.hook("cosignature", true); err != nil {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite"
+	_ "github.com/ncruces/go-sqlite3/driver"
 
 	"accord/internal/ledger"
 )
@@ -34,7 +34,7 @@ func sqliteDSN(path string) string {
 }
 
 var sqliteBackend = backend{name: "sqlite", dialect: SQLite, fresh: func(t testing.TB) (string, string) {
-	return "sqlite", sqliteDSN(filepath.Join(t.TempDir(), "ledger.db"))
+	return "sqlite3", sqliteDSN(filepath.Join(t.TempDir(), "ledger.db"))
 }}
 
 // postgresBackend creates a schema per test in the server named by ACCORD_TEST_POSTGRES.

@@ -42,6 +42,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now gives entry times for events without one. Default time.Now.
 	Now func() time.Time
+	// ReadDB, when set, serves the reads (size, entries, hashes, checkpoints, proofs) instead
+	// of the writer's *sql.DB: with SQLite, a query-only pool next to a single-connection
+	// writer, so reads never queue behind the writer and never need its connection.
+	ReadDB *sql.DB
 
 	// fault, set only by tests, is called before and after every write with its name; an
 	// error makes the write fail (after=false: before it happened; after=true: after it
@@ -52,6 +56,7 @@ type Config struct {
 // Log is an open ledger. Its methods are safe for concurrent use.
 type Log struct {
 	*Reader
+	w   *sql.DB // the writer's handle (Reader.db may be a separate read pool)
 	cfg Config
 
 	mu     sync.RWMutex // guards closed against sends on queue
@@ -88,8 +93,16 @@ func Open(ctx context.Context, db *sql.DB, cfg Config) (*Log, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	l := &Log{Reader: NewReader(db, cfg.Dialect), cfg: cfg, queue: make(chan *job, cfg.MaxBatch)}
+	rdb := cfg.ReadDB
+	if rdb == nil {
+		rdb = db
+	}
+	l := &Log{Reader: NewReader(rdb, cfg.Dialect), w: db, cfg: cfg, queue: make(chan *job, cfg.MaxBatch)}
 	if err := l.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.prepareAll(ctx); err != nil {
+		l.closeStmts()
 		return nil, err
 	}
 	bg, stop := context.WithCancel(context.Background())
@@ -113,15 +126,15 @@ func (l *Log) origin() string { return l.cfg.Key.Signer.Name() }
 
 func (l *Log) migrate(ctx context.Context) error {
 	for _, s := range l.d.schema() {
-		if _, err := l.db.ExecContext(ctx, s); err != nil {
+		if _, err := l.w.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("create ledger tables (%s): %w", l.d, err)
 		}
 	}
-	if _, err := l.db.ExecContext(ctx, l.d.q(`INSERT INTO ledger_head (id, size, origin) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING`), l.origin()); err != nil {
+	if _, err := l.w.ExecContext(ctx, l.d.q(`INSERT INTO ledger_head (id, size, origin) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING`), l.origin()); err != nil {
 		return fmt.Errorf("create ledger head: %w", err)
 	}
 	var origin string
-	if err := l.db.QueryRowContext(ctx, `SELECT origin FROM ledger_head WHERE id = 1`).Scan(&origin); err != nil {
+	if err := l.w.QueryRowContext(ctx, `SELECT origin FROM ledger_head WHERE id = 1`).Scan(&origin); err != nil {
 		return fmt.Errorf("read ledger head: %w", err)
 	}
 	if origin != l.origin() {
@@ -143,11 +156,51 @@ func (l *Log) Close() error {
 	l.mu.Unlock()
 	l.stop()
 	l.wg.Wait()
+	l.closeStmts()
+	return nil
+}
+
+func (l *Log) closeStmts() {
 	l.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true
 	})
+}
+
+// prepareAll prepares, on the writer's handle, every statement the append path uses. A
+// writer limited to one connection (the store's SQLite writer) cannot prepare a statement
+// while a transaction holds that connection, so none may be left to prepare on first use.
+func (l *Log) prepareAll(ctx context.Context) error {
+	var queries []string
+	for rows := 1; rows <= maxRows; rows *= 2 {
+		queries = append(queries,
+			entriesInsert+values(rows, 4),
+			hashesInsert+values(rows, 2),
+			lastSeqsQuery(rows))
+	}
+	for _, q := range queries {
+		q = l.d.q(q)
+		s, err := l.w.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("ledger: prepare %.60s: %w", q, err)
+		}
+		l.stmts.Store(q, s)
+	}
 	return nil
+}
+
+const (
+	entriesInsert = "INSERT INTO ledger_entries (seq, record_type, record_id, entry) VALUES "
+	hashesInsert  = "INSERT INTO ledger_hashes (idx, hash) VALUES "
+)
+
+// lastSeqsQuery finds the last entry of each of rows (record_type, record_id) pairs.
+func lastSeqsQuery(rows int) string {
+	if rows == 1 {
+		return `SELECT record_type, record_id, MAX(seq) FROM ledger_entries WHERE record_type = ? AND record_id = ? GROUP BY record_type, record_id`
+	}
+	return `SELECT record_type, record_id, MAX(seq) FROM ledger_entries WHERE (record_type, record_id) IN (VALUES ` +
+		values(rows, 2) + `) GROUP BY record_type, record_id`
 }
 
 // Append records an event that has no accompanying change in the database (e.g. an export was
@@ -222,7 +275,7 @@ func (l *Log) runBatch(ctx context.Context, batch []*job) (err error) {
 	if err := l.hook("begin", false); err != nil {
 		return err
 	}
-	tx, err := l.db.BeginTx(ctx, nil)
+	tx, err := l.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("ledger: begin: %w", err)
 	}
@@ -414,10 +467,10 @@ func (l *Log) appendEvents(ctx context.Context, tx *sql.Tx, evs []ledger.Event) 
 	for i, b := range encoded {
 		entryRows = append(entryRows, seqs[i], evs[i].RecordType, evs[i].RecordID, b)
 	}
-	if err := l.insertRows(ctx, tx, "entries", "INSERT INTO ledger_entries (seq, record_type, record_id, entry) VALUES ", 4, entryRows); err != nil {
+	if err := l.insertRows(ctx, tx, "entries", entriesInsert, 4, entryRows); err != nil {
 		return nil, err
 	}
-	if err := l.insertRows(ctx, tx, "hashes", "INSERT INTO ledger_hashes (idx, hash) VALUES ", 2, hashRows); err != nil {
+	if err := l.insertRows(ctx, tx, "hashes", hashesInsert, 2, hashRows); err != nil {
 		return nil, err
 	}
 	return seqs, nil
@@ -440,21 +493,14 @@ func chunk(n int) int {
 	return c
 }
 
-// stmt returns the prepared statement for query within tx, preparing it once per Log.
+// stmt returns the statement for query within tx: one prepared at Open (prepareAll), or
+// else one prepared on tx's own connection for this transaction only.
 func (l *Log) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 	query = l.d.q(query)
 	if s, ok := l.stmts.Load(query); ok {
 		return tx.StmtContext(ctx, s.(*sql.Stmt)), nil
 	}
-	s, err := l.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := l.stmts.LoadOrStore(query, s); loaded {
-		s.Close()
-		s = prev.(*sql.Stmt)
-	}
-	return tx.StmtContext(ctx, s), nil
+	return tx.PrepareContext(ctx, query)
 }
 
 // insertRows inserts rows given flat, cols values per row, in multi-row statements.
@@ -498,12 +544,7 @@ func (l *Log) lastSeqs(ctx context.Context, tx *sql.Tx, evs []ledger.Event) (map
 		for _, k := range c {
 			args = append(args, k.typ, k.id)
 		}
-		q := `SELECT record_type, record_id, MAX(seq) FROM ledger_entries WHERE (record_type, record_id) IN (VALUES ` +
-			values(len(c), 2) + `) GROUP BY record_type, record_id`
-		if len(c) == 1 {
-			q = `SELECT record_type, record_id, MAX(seq) FROM ledger_entries WHERE record_type = ? AND record_id = ? GROUP BY record_type, record_id`
-		}
-		st, err := l.stmt(ctx, tx, q)
+		st, err := l.stmt(ctx, tx, lastSeqsQuery(len(c)))
 		if err != nil {
 			return nil, fmt.Errorf("ledger: find previous entries: %w", err)
 		}

@@ -9,8 +9,9 @@ import (
 type Dialect int
 
 const (
-	// SQLite is modernc.org/sqlite (driver name "sqlite"). Open the database with WAL, full
-	// synchronous commits, a busy timeout and immediate write transactions, e.g.
+	// SQLite is github.com/ncruces/go-sqlite3 (database/sql driver "sqlite3", the store's
+	// driver; any SQLite driver works). Open the database with WAL, full synchronous commits, a
+	// busy timeout and immediate write transactions, e.g.
 	// "file:accord.db?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate".
 	SQLite Dialect = iota
 	// Postgres is PostgreSQL through pgx's database/sql driver (github.com/jackc/pgx/v5/stdlib,
@@ -54,6 +55,11 @@ func (d Dialect) schema() []string {
 	}
 	return stmts
 }
+
+// Rebind rewrites a query written with '?' placeholders for the dialect: unchanged for SQLite;
+// for PostgreSQL each '?' becomes $1, $2, ... in order. Every '?' is a placeholder, even inside
+// a string literal or comment: pass literals containing '?' as arguments instead.
+func (d Dialect) Rebind(query string) string { return d.q(query) }
 
 // q rewrites a query written with '?' placeholders for the dialect.
 func (d Dialect) q(query string) string {
