@@ -35,7 +35,7 @@ func ParseGrade(s string) (Grade, error) {
 	}
 	g := Grade{Reliability: t[0], Credibility: int(t[1]) - '0'}
 	if err := g.Validate(); err != nil {
-		return Grade{}, fmt.Errorf("Admiralty grade %q: %w", s, err)
+		return Grade{}, fmt.Errorf("grade %q: %w", s, err)
 	}
 	return g, nil
 }

@@ -45,6 +45,9 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 
+-- content_sha256 of reports, entities and links is the SHA-256 of the record's canonical content
+-- at its last change, the value its ledger entries carry.
+
 -- Intelligence reports. reliability A-F and credibility 1-6 are the Admiralty grade.
 -- source identifies the source within the originating agency (or a shared public source such
 -- as a news outlet); two reports with the same source are not independent.
@@ -64,7 +67,8 @@ CREATE TABLE reports (
 	title       text NOT NULL,
 	body        text NOT NULL DEFAULT '',
 	created     bigint NOT NULL,
-	created_by  text NOT NULL
+	created_by  text NOT NULL,
+	content_sha256 bytea NOT NULL
 );
 CREATE INDEX reports_observed ON reports(observed, id);
 CREATE INDEX reports_originator_observed ON reports(originator, observed);
@@ -95,7 +99,8 @@ CREATE TABLE entities (
 	lat        double precision CHECK (lat BETWEEN -90 AND 90),
 	lon        double precision CHECK (lon BETWEEN -180 AND 180),
 	created    bigint NOT NULL,
-	created_by text NOT NULL
+	created_by text NOT NULL,
+	content_sha256 bytea NOT NULL
 );
 CREATE INDEX entities_name ON entities(name);
 CREATE TABLE entity_aliases (
@@ -125,6 +130,7 @@ CREATE TABLE links (
 	tlp        text NOT NULL CHECK (tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')),
 	created    bigint NOT NULL,
 	created_by text NOT NULL,
+	content_sha256 bytea NOT NULL,
 	CHECK (valid_to IS NULL OR valid_to >= valid_from)
 );
 CREATE INDEX links_source ON links(source_id);

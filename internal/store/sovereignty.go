@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"accord/internal/access"
+	"accord/internal/ledger"
+)
+
+// ErrConflict is returned (wrapped) when a write would duplicate a unique record (a user name,
+// a STIX id); check it with errors.Is.
+var ErrConflict = errors.New("already exists")
+
+// ErrUnauthenticated is returned (wrapped) by [Sovereignty.Authenticate] and
+// [Sovereignty.Session] when the credentials or token are wrong, expired, revoked or belong to
+// a disabled user. It never says which.
+var ErrUnauthenticated = errors.New("unauthenticated")
+
+// ApplyFunc is the ledger's single write path: it runs fn in a write transaction and appends
+// the event fn returns in the same transaction (see [Store.Apply]).
+type ApplyFunc func(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) (ledger.Event, error)) (int64, error)
+
+// AppendFunc appends an event with no accompanying change (reads of AMBER and RED records).
+type AppendFunc func(ctx context.Context, ev ledger.Event) (int64, error)
+
+// Sovereignty is the store of the sovereignty core: states, agencies, users and their
+// sessions, intelligence reports, entities and links, each record with its markings.
+//
+// Every read takes the reading [access.User] and enforces releasability in the SQL query
+// itself (see visible): a record the user may not read is never fetched. Every write goes
+// through the ledger's single write path (ApplyFunc) with one ledger event per change. Reads
+// of AMBER, AMBER+STRICT and RED records are appended to the ledger (action "record.read")
+// before the records are returned; if the ledger refuses, the read fails.
+//
+// Times are stored as Unix milliseconds, UTC, in both dialects. Methods are safe for
+// concurrent use.
+type Sovereignty struct {
+	db      *sql.DB // read pool
+	dialect string
+	apply   ApplyFunc
+	append  AppendFunc
+	now     func() time.Time
+
+	qmu     sync.Mutex
+	queries map[string]string // "?" query → dialect query
+}
+
+// NewSovereignty returns the sovereignty store over an open, migrated database. db serves
+// reads; apply and appendEv are the ledger's write path.
+func NewSovereignty(db *sql.DB, dialect string, apply ApplyFunc, appendEv AppendFunc) *Sovereignty {
+	return &Sovereignty{db: db, dialect: dialect, apply: apply, append: appendEv, now: time.Now, queries: map[string]string{}}
+}
+
+// q rewrites a query written with "?" placeholders for the dialect ($1, $2, ... for
+// PostgreSQL). Placeholders are never inside string literals in this file's queries.
+func (s *Sovereignty) q(query string) string {
+	if s.dialect != DialectPostgres {
+		return query
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	if r, ok := s.queries[query]; ok {
+		return r
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	r := b.String()
+	if len(s.queries) < 10000 {
+		s.queries[query] = r
+	}
+	return r
+}
+
+// write runs fn through the ledger's write path.
+func (s *Sovereignty) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) (ledger.Event, error)) error {
+	_, err := s.apply(ctx, fn)
+	return err
+}
+
+// event builds a ledger event for a change to a record by actor.
+func event(actor access.User, action, recordType, recordID string, content any, meta ...ledger.Meta) (ledger.Event, error) {
+	sum := ledger.NoContent
+	if content != nil {
+		b, err := json.Marshal(content)
+		if err != nil {
+			return ledger.Event{}, fmt.Errorf("canonical content: %w", err)
+		}
+		sum = sha256.Sum256(b)
+	}
+	return ledger.Event{
+		Actor:      ledgerActor(actor),
+		Action:     action,
+		RecordType: recordType,
+		RecordID:   recordID,
+		Content:    sum,
+		Meta:       meta,
+	}, nil
+}
+
+func ledgerActor(u access.User) ledger.Actor {
+	a := ledger.Actor{User: u.Name, Agency: u.Agency, State: u.State}
+	if a.User == "" {
+		a = ledger.Actor{User: "system", Agency: "node", State: "node"}
+	}
+	return a
+}
+
+// System is the actor of changes made by the node itself or by the local administrator's
+// command line (seeding, `accord user add`).
+var System = access.User{Name: "system", Agency: "node", State: "node", Roles: []access.Role{access.RoleAdmin}}
+
+// newStixID returns "<type>--<random UUID v4>".
+func newStixID(typ string) string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%s--%x-%x-%x-%x-%x", typ, b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Seed inserts the states and agencies that are missing, each through the ledger. It is
+// idempotent: existing rows are left as they are.
+func (s *Sovereignty) Seed(ctx context.Context, states []access.State, agencies []access.Agency) error {
+	for _, st := range states {
+		if err := s.AddState(ctx, System, st); err != nil && !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	for _, a := range agencies {
+		if err := s.AddAgency(ctx, System, a); err != nil && !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddState records a state. It returns an error wrapping ErrConflict if the code exists.
+func (s *Sovereignty) AddState(ctx context.Context, actor access.User, st access.State) error {
+	if !access.ValidStateCode(st.Code) || strings.TrimSpace(st.Name) == "" {
+		return fmt.Errorf("add state %q: use an ISO 3166-1 alpha-3 code and a name", st.Code)
+	}
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM states WHERE code = ?`), st.Code).Scan(&n); err != nil {
+			return ledger.Event{}, err
+		}
+		if n > 0 {
+			return ledger.Event{}, ErrConflict
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO states (code, name) VALUES (?, ?)`), st.Code, st.Name); err != nil {
+			return ledger.Event{}, err
+		}
+		return event(actor, "state.add", "state", st.Code, st)
+	})
+	if err != nil {
+		return fmt.Errorf("add state %s: %w", st.Code, err)
+	}
+	return nil
+}
+
+// AddAgency records an agency of a known state. It returns an error wrapping ErrConflict if
+// the code exists and ErrNotFound if the state is unknown.
+func (s *Sovereignty) AddAgency(ctx context.Context, actor access.User, a access.Agency) error {
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("add agency: %w", err)
+	}
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM agencies WHERE code = ?`), a.Code).Scan(&n); err != nil {
+			return ledger.Event{}, err
+		}
+		if n > 0 {
+			return ledger.Event{}, ErrConflict
+		}
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM states WHERE code = ?`), a.State).Scan(&n); err != nil {
+			return ledger.Event{}, err
+		}
+		if n == 0 {
+			return ledger.Event{}, fmt.Errorf("state %s: %w (add the state first)", a.State, ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO agencies (code, state, name) VALUES (?, ?, ?)`), a.Code, a.State, a.Name); err != nil {
+			return ledger.Event{}, err
+		}
+		return event(actor, "agency.add", "agency", a.Code, a)
+	})
+	if err != nil {
+		return fmt.Errorf("add agency %s: %w", a.Code, err)
+	}
+	return nil
+}
+
+// Agencies returns every agency, ordered by state and code. Agencies are not marked: the
+// directory of partners is known to every user.
+func (s *Sovereignty) Agencies(ctx context.Context) ([]access.Agency, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT code, state, name FROM agencies ORDER BY state, code`)
+	if err != nil {
+		return nil, fmt.Errorf("agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []access.Agency
+	for rows.Next() {
+		var a access.Agency
+		if err := rows.Scan(&a.Code, &a.State, &a.Name); err != nil {
+			return nil, fmt.Errorf("agencies: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// logReads appends one "record.read" event per AMBER, AMBER+STRICT or RED record read by u,
+// concurrently so that the ledger group-commits them. It returns the first error.
+func (s *Sovereignty) logReads(ctx context.Context, u access.User, via string, recs []readRec) error {
+	var evs []ledger.Event
+	for _, r := range recs {
+		switch r.tlp {
+		case access.TLPAmber, access.TLPAmberStrict, access.TLPRed:
+		default:
+			continue
+		}
+		ev, err := event(u, "record.read", r.kind, strconv.FormatInt(r.id, 10), nil,
+			ledger.Meta{Key: "tlp", Value: string(r.tlp)}, ledger.Meta{Key: "via", Value: via})
+		if err != nil {
+			return err
+		}
+		ev.Content = r.content
+		evs = append(evs, ev)
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	if s.append == nil {
+		return errors.New("log reads: no ledger")
+	}
+	errs := make([]error, len(evs))
+	var wg sync.WaitGroup
+	for i := range evs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.append(ctx, evs[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("log reads on the ledger: %w", err)
+	}
+	return nil
+}
+
+// readRec is one marked record returned to a user, for the read log.
+type readRec struct {
+	kind    string
+	id      int64
+	tlp     access.TLP
+	content [32]byte
+}
+
+// padSum returns a stored SHA-256 as 32 bytes (a damaged value reads as zeros padded or cut).
+func padSum(b []byte) []byte {
+	out := make([]byte, 32)
+	copy(out, b)
+	return out
+}
+
+// Sovereignty returns the sovereignty store of s: reads on [Store.ReadDB], writes through
+// [Store.Apply], read logs through the ledger's Append. It is cheap; keep the value.
+func (s *Store) Sovereignty() *Sovereignty {
+	return NewSovereignty(s.ReadDB(), s.dialect, s.Apply, s.Ledger().Append)
+}
