@@ -84,20 +84,34 @@ type Alert struct {
 	Evidence []Evidence `json:"evidence"`
 }
 
-// MarshalJSON writes times in RFC 3339 UTC, positions rounded to 1e-5 degree and NaN as null.
+// MarshalJSON writes the keys in the order of the ground truth (kind, mmsi, start, end, lat,
+// lon, state, zone, authority) after the ID, times in RFC 3339 UTC, positions rounded to 1e-5
+// degree and NaN as null.
 func (a Alert) MarshalJSON() ([]byte, error) {
-	type plain Alert
-	p := struct {
-		plain
-		Start   string   `json:"start"`
-		End     string   `json:"end"`
-		ShoreNM *float64 `json:"shore_nm"`
-	}{plain: plain(a), Start: a.Start.UTC().Format(time.RFC3339), End: a.End.UTC().Format(time.RFC3339), ShoreNM: nanNil(a.ShoreNM, 10)}
-	p.Lat, p.Lon = round5(a.Lat), round5(a.Lon)
-	if p.Evidence == nil {
-		p.Evidence = []Evidence{}
+	ev := a.Evidence
+	if ev == nil {
+		ev = []Evidence{}
 	}
-	return json.Marshal(p)
+	return json.Marshal(struct {
+		ID        string     `json:"id"`
+		Kind      string     `json:"kind"`
+		Severity  string     `json:"severity"`
+		MMSI      []uint32   `json:"mmsi"`
+		Start     string     `json:"start"`
+		End       string     `json:"end"`
+		Lat       float64    `json:"lat"`
+		Lon       float64    `json:"lon"`
+		State     string     `json:"state"`
+		Zone      string     `json:"zone"`
+		Authority string     `json:"authority"`
+		ShoreNM   *float64   `json:"shore_nm"`
+		Place     string     `json:"place"`
+		Detail    string     `json:"detail"`
+		Note      string     `json:"note"`
+		Open      bool       `json:"open"`
+		Evidence  []Evidence `json:"evidence"`
+	}{a.ID, a.Kind, a.Severity, a.MMSI, a.Start.UTC().Format(time.RFC3339), a.End.UTC().Format(time.RFC3339),
+		round5(a.Lat), round5(a.Lon), a.State, a.Zone, a.Authority, nanNil(a.ShoreNM, 10), a.Place, a.Detail, a.Note, a.Open, ev})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes (null shore distance and speeds become NaN).

@@ -8,12 +8,12 @@ import (
 // Config holds every threshold. Start from [DefaultConfig]; the JSON keys allow a
 // configuration file to override single fields.
 type Config struct {
-	Gap        GapConfig        `json:"gap"`
-	Encounter  EncounterConfig  `json:"encounter"`
-	Loitering  LoiteringConfig  `json:"loitering"`
-	Zone       ZoneConfig       `json:"zone_entry"`
-	Speed      SpeedConfig      `json:"speed"`
-	Identity   IdentityConfig   `json:"identity"`
+	Gap       GapConfig       `json:"gap"`
+	Encounter EncounterConfig `json:"encounter"`
+	Loitering LoiteringConfig `json:"loitering"`
+	Zone      ZoneConfig      `json:"zone_entry"`
+	Speed     SpeedConfig     `json:"speed"`
+	Identity  IdentityConfig  `json:"identity"`
 	// MaxImpliedKn is the implied speed between two reports above which the second is an
 	// impossible jump (default 60 kn).
 	MaxImpliedKn float64 `json:"max_implied_kn"`
@@ -37,8 +37,8 @@ type Config struct {
 
 // GapConfig: AIS silences.
 type GapConfig struct {
-	Min              time.Duration `json:"min"`                // default 6 h
-	IntentionalMin   time.Duration `json:"intentional_min"`    // default 12 h
+	Min              time.Duration `json:"min"`                  // default 6 h
+	IntentionalMin   time.Duration `json:"intentional_min"`      // default 12 h
 	IntentionalShore float64       `json:"intentional_shore_nm"` // default 50 nm
 	// GoodReception is the number of positions in the 12 h before the gap that make
 	// reception "good" (default 14).
@@ -52,9 +52,9 @@ type EncounterConfig struct {
 	MaxMedianKn  float64       `json:"max_median_kn"`  // default 2 kn
 	PortRadiusM  float64       `json:"port_radius_m"`  // default 10 km
 	// Rendezvous: closer, shorter, under way together.
-	RendezvousM       float64       `json:"rendezvous_m"`         // default 250 m
-	RendezvousMin     time.Duration `json:"rendezvous_min"`       // default 30 min
-	RendezvousSpeedKn float64       `json:"rendezvous_speed_kn"`  // speed difference, default 2 kn
+	RendezvousM       float64       `json:"rendezvous_m"`          // default 250 m
+	RendezvousMin     time.Duration `json:"rendezvous_min"`        // default 30 min
+	RendezvousSpeedKn float64       `json:"rendezvous_speed_kn"`   // speed difference, default 2 kn
 	RendezvousCourse  float64       `json:"rendezvous_course_deg"` // course difference, default 30°
 	// CheckEvery is how often each vessel looks for neighbours (default 1 min); MaxMiss ends a
 	// pair that has not been seen together for that long (default 15 min).

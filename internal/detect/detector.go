@@ -13,16 +13,16 @@ import (
 
 // Stats are the cumulative counters of a Detector.
 type Stats struct {
-	Positions  int64            `json:"positions"`   // positions accepted
-	Statics    int64            `json:"statics"`     // static reports merged
-	Rejected   int64            `json:"rejected"`    // positions with an impossible coordinate or no time
+	Positions  int64            `json:"positions"`    // positions accepted
+	Statics    int64            `json:"statics"`      // static reports merged
+	Rejected   int64            `json:"rejected"`     // positions with an impossible coordinate or no time
 	OutOfOrder int64            `json:"out_of_order"` // positions older than the vessel's latest, not used
-	Jumps      int64            `json:"jumps"`       // impossible jumps (implied speed over the limit), flagged
-	Vessels    int              `json:"vessels"`     // vessels tracked now
-	Evicted    int64            `json:"evicted"`     // vessels forgotten after EvictAfter of silence
-	Pairs      int              `json:"pairs"`       // pairs of vessels close together now
-	Lookups    int64            `json:"lookups"`     // jurisdiction look-ups
-	Alerts     map[string]int64 `json:"alerts"`      // final alerts by kind
+	Jumps      int64            `json:"jumps"`        // impossible jumps (implied speed over the limit), flagged
+	Vessels    int              `json:"vessels"`      // vessels tracked now
+	Evicted    int64            `json:"evicted"`      // vessels forgotten after EvictAfter of silence
+	Pairs      int              `json:"pairs"`        // pairs of vessels close together now
+	Lookups    int64            `json:"lookups"`      // jurisdiction look-ups
+	Alerts     map[string]int64 `json:"alerts"`       // final alerts by kind
 }
 
 // Detector runs every detector over one stream of reports. Feed it in time order (a few

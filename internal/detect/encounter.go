@@ -17,9 +17,9 @@ type pair struct {
 // together is one spell of two vessels close to each other.
 type together struct {
 	start, last int64
-	lat, lon    float64     // midpoint when it began
-	fa, fb      fix         // the two vessels when it began
-	la, lb      fix         // and when last seen together
+	lat, lon    float64       // midpoint when it began
+	fa, fb      fix           // the two vessels when it began
+	la, lb      fix           // and when last seen together
 	hist        [2][21]uint16 // speeds of a and b in 0.5 kn bins (the last bin: 10 kn and more)
 	confirmed   bool
 	id          string

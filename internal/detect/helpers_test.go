@@ -53,9 +53,9 @@ func sharedData(t testing.TB, rel string) string {
 }
 
 var (
-	engOnce sync.Once
-	engVal  *jurisdiction.Engine
-	engErr  error
+	engOnce   sync.Once
+	engVal    *jurisdiction.Engine
+	engErr    error
 	portsOnce sync.Once
 	portsVal  *PortIndex
 	portsErr  error
