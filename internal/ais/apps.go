@@ -5,7 +5,8 @@ package ais
 // and SN.1/Circ.289 messages met in real feeds (DAC 1: FID 11 and 31 meteorological and
 // hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 18 clearance time
 // to enter port, FID 30 text description), the UK/Ireland AtoN monitoring message (DAC 235 and
-// 250, FID 10) and the Inland AIS ship static data (DAC 200, FID 10). The decision to decode
+// 250, FID 10) and the Inland AIS messages (DAC 200: FID 10 ship static data, FID 24 water
+// levels, FID 55 number of persons on board). The decision to decode
 // follows gpsd 3.22, including its length conditions, so that both agree on what is structured.
 type Application interface {
 	// AppID returns the designated area code and function identifier.
@@ -39,6 +40,13 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 			a := new(ClearanceTime)
 			a.code(&c)
 			return a
+		case dac == 200 && fid == 55:
+			if bits != 80 { // a 168-bit message
+				return nil
+			}
+			a := new(InlandPersons)
+			a.code(&c)
+			return a
 		case dac == 1 && fid == 30:
 			a := new(TextDescription)
 			c.u16(&a.Linkage, 10)
@@ -67,6 +75,13 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 		if a.Hazard > 5 {
 			return nil
 		}
+		return a
+	case dac == 200 && fid == 24:
+		if bits != 112 { // a 168-bit message
+			return nil
+		}
+		a := new(InlandWaterLevels)
+		a.code(&c)
 		return a
 	}
 	return nil
@@ -436,4 +451,51 @@ func (a *InlandStatic) code(c *coder) {
 	c.flag(&a.CourseQ)
 	c.flag(&a.HeadingQ)
 	c.u8(&a.Spare, 8)
+}
+
+// InlandPersons is the Inland AIS number of persons on board (type 6, DAC 200, FID 55),
+// 80 bits of data in a 168-bit message. A count of 255 (8191 for passengers) is "not
+// available", 254 (8190) means that many or more.
+type InlandPersons struct {
+	Crew       uint8  // 8 bits, crew members on board
+	Passengers uint16 // 13 bits, passengers on board
+	Personnel  uint8  // 8 bits, shipboard personnel on board
+	Spare      uint64 // 51 bits
+}
+
+// AppID implements Application.
+func (a *InlandPersons) AppID() (uint16, uint8) { return 200, 55 }
+
+func (a *InlandPersons) code(c *coder) {
+	c.u8(&a.Crew, 8)
+	c.u16(&a.Passengers, 13)
+	c.u8(&a.Personnel, 8)
+	a.Spare = c.uv(a.Spare, 51)
+}
+
+// InlandWaterLevels is the Inland AIS water levels message (type 8, DAC 200, FID 24), 112 bits
+// of data in a 168-bit message: a country and four gauge readings.
+type InlandWaterLevels struct {
+	Country string   // 2 characters, UN country code
+	Gauges  [4]Gauge // gauge readings; ID 0 is an unused slot
+}
+
+// Gauge is one water level reading of InlandWaterLevels.
+type Gauge struct {
+	ID    uint16 // 11 bits, gauge identifier; 0 = unknown
+	Level int16  // 14 bits signed, centimetres relative to the local reference level; 0 = unknown
+}
+
+// AppID implements Application.
+func (a *InlandWaterLevels) AppID() (uint16, uint8) { return 200, 24 }
+
+func (a *InlandWaterLevels) code(c *coder) {
+	c.text(&a.Country, 2)
+	for i := range a.Gauges {
+		g := &a.Gauges[i]
+		c.u16(&g.ID, 11)
+		lv := int32(g.Level)
+		c.i32(&lv, 14)
+		g.Level = int16(lv)
+	}
 }

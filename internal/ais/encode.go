@@ -258,6 +258,10 @@ func appData(data []byte, bits int, app Application, msgType int) ([]byte, int, 
 		a.code(&c)
 	case *InlandStatic:
 		a.code(&c)
+	case *InlandPersons:
+		a.code(&c)
+	case *InlandWaterLevels:
+		a.code(&c)
 	default:
 		return nil, 0, fmt.Errorf("%w: application %T", ErrEncode, app)
 	}

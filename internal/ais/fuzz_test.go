@@ -18,6 +18,11 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(""), 0)
 	f.Add([]byte("H42O55i18tMET00000000000000"), 2)
+	for _, m := range roundTripTable { // every type and every decoded application
+		if p, fill, err := Encode(m); err == nil {
+			f.Add(p, fill)
+		}
+	}
 	seedFromShared(f)
 	var d Decoder
 	f.Fuzz(func(t *testing.T, payload []byte, fill int) {

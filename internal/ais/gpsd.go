@@ -520,6 +520,10 @@ func gpsdApp6(j *jw, m *BinaryAddressed) {
 	case *TextDescription:
 		j.u("linkage", uint64(a.Linkage))
 		j.text("text", a.Text)
+	case *InlandPersons:
+		j.u("crew", uint64(a.Crew))
+		j.u("passengers", uint64(a.Passengers))
+		j.u("personnel", uint64(a.Personnel))
 	}
 }
 
@@ -619,6 +623,20 @@ func gpsdApp8(j *jw, app Application) {
 		j.bool("speed_q", a.SpeedQ)
 		j.bool("course_q", a.CourseQ)
 		j.bool("heading_q", a.HeadingQ)
+	case *InlandWaterLevels:
+		j.text("country", a.Country)
+		j.key("gauges")
+		j.b = append(j.b, '[')
+		for i, g := range a.Gauges {
+			if i > 0 {
+				j.b = append(j.b, ',')
+			}
+			j.b = append(j.b, `{"id":`...)
+			j.b = strconv.AppendUint(j.b, uint64(g.ID), 10)
+			j.i("level", int64(g.Level))
+			j.b = append(j.b, '}')
+		}
+		j.b = append(j.b, ']')
 	}
 }
 
