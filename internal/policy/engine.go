@@ -187,8 +187,8 @@ type evalCtx struct {
 	needs   []Consent
 	missing []Consent
 	done    []Consent
-	conds []Text
-	deny  bool
+	conds   []Text
+	deny    bool
 }
 
 func (c *evalCtx) fire(r *Rule, effect string, t Text) {
