@@ -188,7 +188,10 @@ func (s *Sovereignty) SetDisabled(ctx context.Context, actor access.User, name s
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET disabled = ? WHERE id = ?`), d, u.ID); err != nil {
 			return ledger.Event{}, err
 		}
-		return event(actor, action, "user", strconv.FormatInt(u.ID, 10), nil)
+		return event(actor, action, "user", strconv.FormatInt(u.ID, 10), struct {
+			User     access.User
+			Disabled bool
+		}{u, disabled})
 	})
 	if err != nil {
 		return fmt.Errorf("disable %s: %w", name, err)
@@ -213,8 +216,11 @@ func (s *Sovereignty) SetPassword(ctx context.Context, actor access.User, name, 
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE sessions SET revoked = 1 WHERE user_id = ?`), u.ID); err != nil {
 			return ledger.Event{}, err
 		}
-		// The content hash covers no secret: the event says that the password changed.
-		return event(actor, "user.password", "user", strconv.FormatInt(u.ID, 10), nil)
+		// The content hash covers no secret: the event says that the password changed, and when.
+		return event(actor, "user.password", "user", strconv.FormatInt(u.ID, 10), struct {
+			User            access.User
+			PasswordChanged int64
+		}{u, s.now().UnixMilli()})
 	})
 	if err != nil {
 		return fmt.Errorf("set password of %s: %w", name, err)
@@ -374,7 +380,11 @@ func (s *Sovereignty) Issue(ctx context.Context, u access.User, kind, label stri
 			return ledger.Event{}, err
 		}
 		// Record id: the first 8 bytes of the token hash, enough to name the session in audits.
-		return event(u, kind+".issue", kind, fmt.Sprintf("%x", h[:8]), nil)
+		return event(u, kind+".issue", kind, fmt.Sprintf("%x", h[:8]), struct {
+			User    int64
+			Kind    string
+			Expires int64
+		}{u.ID, kind, iss.Expires.UnixMilli()})
 	})
 	if err != nil {
 		return Issued{}, fmt.Errorf("issue %s for %s: %w", kind, u.Name, err)
@@ -412,7 +422,10 @@ func (s *Sovereignty) Revoke(ctx context.Context, u access.User, token string) e
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE sessions SET revoked = 1 WHERE token_hash = ? AND user_id = ?`), h, u.ID); err != nil {
 			return ledger.Event{}, err
 		}
-		return event(u, "session.revoke", "session", fmt.Sprintf("%x", h[:8]), nil)
+		return event(u, "session.revoke", "session", fmt.Sprintf("%x", h[:8]), struct {
+			User    int64
+			Revoked bool
+		}{u.ID, true})
 	})
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)

@@ -1,0 +1,321 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"accord/internal/access"
+	"accord/internal/intel"
+)
+
+// The leak matrix: every role × agency (two states) × TLP level × releasability variant ×
+// read path. The expectation comes from leakOracle, a separate statement of the rules written
+// over plain strings, not from package access or the SQL under test.
+
+// leakMark is a marking as the oracle sees it.
+type leakMark struct {
+	orig     string   // originating agency
+	tlp      string   // CLEAR, GREEN, AMBER, AMBER+STRICT, RED
+	states   []string // REL TO states
+	agencies []string // REL TO agencies
+	users    []string // RED recipients, by user name
+}
+
+// leakUser is a user as the oracle sees it.
+type leakUser struct {
+	name, agency, state, role string
+}
+
+// leakOracle says whether u may receive a record marked m. Written from DESIGN.md §2 and the
+// issue's rules: monitors see no record; the originating agency always; CLEAR everyone; GREEN
+// the community, narrowed by REL TO when given; AMBER only REL TO audiences; AMBER+STRICT only
+// the originating agency; RED only named recipients.
+func leakOracle(u leakUser, m leakMark) bool {
+	if u.role == "monitor" {
+		return false
+	}
+	if u.agency == m.orig {
+		return true
+	}
+	inStates := slices.Contains(m.states, u.state)
+	inAgencies := slices.Contains(m.agencies, u.agency)
+	switch m.tlp {
+	case "CLEAR":
+		return true
+	case "GREEN":
+		return len(m.states) == 0 && len(m.agencies) == 0 || inStates || inAgencies
+	case "AMBER":
+		return inStates || inAgencies
+	case "RED":
+		return slices.Contains(m.users, u.name)
+	}
+	return false
+}
+
+var leakAgencies = []struct{ code, state string }{{"SEMAR", "MEX"}, {"FGR", "MEX"}, {"USCG", "USA"}, {"DEA", "USA"}}
+
+// leakMarks returns the releasability variants for one originator.
+func leakMarks(orig string) []leakMark {
+	return []leakMark{
+		{orig: orig, tlp: "CLEAR"},
+		{orig: orig, tlp: "GREEN"},
+		{orig: orig, tlp: "GREEN", states: []string{"MEX"}},
+		{orig: orig, tlp: "GREEN", states: []string{"USA"}},
+		{orig: orig, tlp: "GREEN", agencies: []string{"DEA"}},
+		{orig: orig, tlp: "GREEN", agencies: []string{"FGR", "USCG"}},
+		{orig: orig, tlp: "AMBER"},
+		{orig: orig, tlp: "AMBER", states: []string{"MEX"}},
+		{orig: orig, tlp: "AMBER", states: []string{"USA"}},
+		{orig: orig, tlp: "AMBER", agencies: []string{"DEA"}},
+		{orig: orig, tlp: "AMBER", states: []string{"USA"}, agencies: []string{"FGR"}},
+		{orig: orig, tlp: "AMBER+STRICT"},
+		{orig: orig, tlp: "RED"},
+		{orig: orig, tlp: "RED", users: []string{"DEA-analyst"}},
+		{orig: orig, tlp: "RED", users: []string{"FGR-legal", "USCG-watch_officer", "SEMAR-monitor"}},
+	}
+}
+
+// leakCounter counts the (user, record, path) decisions checked.
+type leakCounter map[string]int
+
+func TestLeakMatrix(t *testing.T) {
+	sovDialects(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		sv := s.Sovereignty()
+		mustSeed(t, sv)
+		users := map[string]access.User{}
+		var lusers []leakUser
+		for _, a := range leakAgencies {
+			for _, r := range access.Roles {
+				name := a.code + "-" + string(r)
+				u, err := sv.AddUser(ctx, System, NewUser{Name: name, Agency: a.code, Roles: []access.Role{r}, Password: "matrix password 1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				users[name] = u
+				lusers = append(lusers, leakUser{name: name, agency: a.code, state: a.state, role: string(r)})
+			}
+		}
+		toMarkings := func(m leakMark) access.Markings {
+			am := access.Markings{Originator: m.orig, TLP: access.TLP(m.tlp)}
+			for _, st := range m.states {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetState, Value: st})
+			}
+			for _, ag := range m.agencies {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetAgency, Value: ag})
+			}
+			for _, n := range m.users {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetUser, Value: strconv.FormatInt(users[n].ID, 10)})
+			}
+			return am
+		}
+		marks := append(leakMarks("SEMAR"), leakMarks("USCG")...)
+		n := len(marks)
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		entityMark := map[int64]leakMark{}
+		reportMark := map[int64]leakMark{}
+		linkMark := map[int64]leakMark{}
+		linkEnds := map[int64][2]int64{}
+		supporter := map[int64]int64{} // entity → the report supporting it
+		entIDs := make([]int64, n)
+		for i, m := range marks {
+			id, err := sv.CreateEntity(ctx, System, intel.Entity{Kind: intel.Person, Name: fmt.Sprintf("Person %d", i), Markings: toMarkings(m)})
+			if err != nil {
+				t.Fatalf("entity %d %+v: %v", i, m, err)
+			}
+			entIDs[i], entityMark[id] = id, m
+		}
+		for i, m := range marks {
+			// Each report supports its own entity and mentions another with other markings,
+			// so that a mention could leak an entity.
+			other := entIDs[(i+7)%n]
+			id, err := sv.CreateReport(ctx, System, intel.Report{Markings: toMarkings(m), Discipline: intel.Disciplines[i%len(intel.Disciplines)],
+				Grade: access.Grade{Reliability: 'B', Credibility: 2}, Source: fmt.Sprintf("src-%d", i), Observed: now.Add(-time.Duration(i) * time.Minute),
+				Location: &intel.Point{Lat: 22 + float64(i)*0.001, Lon: -97}, Place: "Golfo", Title: fmt.Sprintf("Report %d matrixword", i),
+				Entities: []intel.Mention{{EntityID: entIDs[i], Stance: intel.Supports}, {EntityID: other, Stance: intel.Mentions}}}, nil)
+			if err != nil {
+				t.Fatalf("report %d: %v", i, err)
+			}
+			reportMark[id], supporter[entIDs[i]] = m, id
+			lid, err := sv.CreateLink(ctx, System, intel.Link{Source: entIDs[i], Target: entIDs[(i+1)%n], Kind: "associated-with", ValidFrom: now.AddDate(-1, 0, 0), Markings: toMarkings(m)})
+			if err != nil {
+				t.Fatalf("link %d: %v", i, err)
+			}
+			linkMark[lid], linkEnds[lid] = m, [2]int64{entIDs[i], entIDs[(i+1)%n]}
+		}
+		cnt := leakCounter{}
+		for _, lu := range lusers {
+			u := users[lu.name]
+			wantReport := func(id int64) bool { return leakOracle(lu, reportMark[id]) }
+			wantEntity := func(id int64) bool { return leakOracle(lu, entityMark[id]) }
+			wantLink := func(id int64) bool {
+				e := linkEnds[id]
+				return leakOracle(lu, linkMark[id]) && wantEntity(e[0]) && wantEntity(e[1])
+			}
+			checkReports := func(path string, got []intel.Report, universe map[int64]leakMark) {
+				t.Helper()
+				seen := map[int64]bool{}
+				for _, r := range got {
+					seen[r.ID] = true
+					if !wantReport(r.ID) {
+						t.Errorf("LEAK %s: user %s received report %d marked %+v", path, lu.name, r.ID, reportMark[r.ID])
+					}
+					for _, m := range r.Entities {
+						cnt["mention"]++
+						if !wantEntity(m.EntityID) {
+							t.Errorf("LEAK %s: user %s saw entity %d (marked %+v) through report %d", path, lu.name, m.EntityID, entityMark[m.EntityID], r.ID)
+						}
+					}
+				}
+				for id := range universe {
+					cnt[path]++
+					if wantReport(id) && !seen[id] {
+						t.Errorf("%s: user %s did not receive report %d marked %+v", path, lu.name, id, reportMark[id])
+					}
+				}
+			}
+			all, err := sv.Reports(ctx, u, ReportFilter{Limit: -1}, "list")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReports("list", all, reportMark)
+			found, err := sv.Reports(ctx, u, ReportFilter{Text: "MATRIXWORD", Limit: -1}, "search")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReports("search", found, reportMark)
+			onMap, err := sv.Reports(ctx, u, ReportFilter{BBox: &BBox{MinLon: -98, MinLat: 21, MaxLon: -96, MaxLat: 23}, Limit: -1}, "map")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReports("map", onMap, reportMark)
+			x, err := sv.Export(ctx, u, ReportFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReports("export", x.Reports, reportMark)
+			for id := range reportMark {
+				cnt["get"]++
+				r, err := sv.Report(ctx, u, id, "get")
+				switch {
+				case err == nil && !wantReport(id):
+					t.Errorf("LEAK get: user %s read report %d marked %+v", lu.name, id, reportMark[id])
+				case err == nil:
+					checkReports("get-mentions", []intel.Report{r}, nil)
+				case !errors.Is(err, ErrNotFound):
+					t.Fatal(err)
+				case wantReport(id):
+					t.Errorf("get: user %s denied report %d marked %+v", lu.name, id, reportMark[id])
+				}
+			}
+			checkEntities := func(path string, got []intel.Entity) {
+				seen := map[int64]bool{}
+				for _, e := range got {
+					seen[e.ID] = true
+					if !wantEntity(e.ID) {
+						t.Errorf("LEAK %s: user %s received entity %d marked %+v", path, lu.name, e.ID, entityMark[e.ID])
+					}
+				}
+				for id := range entityMark {
+					cnt[path]++
+					if wantEntity(id) && !seen[id] {
+						t.Errorf("%s: user %s did not receive entity %d", path, lu.name, id)
+					}
+				}
+			}
+			es, err := sv.Entities(ctx, u, EntityFilter{Limit: -1}, "list")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEntities("entity-list", es)
+			es, err = sv.Entities(ctx, u, EntityFilter{Text: "person", Limit: -1}, "search")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEntities("entity-search", es)
+			checkEntities("entity-export", x.Entities)
+			checkLinks := func(path string, got []intel.Link) {
+				seen := map[int64]bool{}
+				for _, l := range got {
+					seen[l.ID] = true
+					if !wantLink(l.ID) {
+						t.Errorf("LEAK %s: user %s received link %d marked %+v", path, lu.name, l.ID, linkMark[l.ID])
+					}
+				}
+				for id := range linkMark {
+					cnt[path]++
+					if wantLink(id) && !seen[id] {
+						t.Errorf("%s: user %s did not receive link %d", path, lu.name, id)
+					}
+				}
+			}
+			ls, err := sv.Links(ctx, u, LinkFilter{Limit: -1}, "list")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkLinks("link-list", ls)
+			checkLinks("link-export", x.Links)
+			for _, id := range entIDs {
+				cnt["corroboration"]++
+				sc, err := sv.Corroboration(ctx, u, intel.Claim{EntityID: id, Center: &intel.Point{Lat: 22, Lon: -97}, RadiusNM: 30}, intel.Params{Now: now})
+				if err != nil {
+					if !errors.Is(err, ErrNotFound) {
+						t.Fatal(err)
+					}
+					if wantEntity(id) {
+						t.Errorf("corroboration: user %s denied entity %d", lu.name, id)
+					}
+					continue
+				}
+				if !wantEntity(id) {
+					t.Errorf("LEAK corroboration: user %s scored entity %d marked %+v", lu.name, id, entityMark[id])
+				}
+				var used []int64
+				for _, g := range sc.Groups {
+					for _, rid := range g.Reports {
+						used = append(used, rid)
+						if !wantReport(rid) {
+							t.Errorf("LEAK corroboration: user %s's score for entity %d used report %d marked %+v", lu.name, id, rid, reportMark[rid])
+						}
+					}
+				}
+				if sup := supporter[id]; wantReport(sup) != slices.Contains(used, sup) || len(used) > 1 {
+					t.Errorf("corroboration: user %s, entity %d: used reports %v, supporting report %d readable %v", lu.name, id, used, sup, wantReport(sup))
+				}
+			}
+			// Aggregates: a monitor's counts never exceed what its agency could read.
+			agg, err := sv.Aggregates(ctx, u, now.AddDate(0, 0, -1), now.AddDate(0, 0, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var total int64
+			for _, a := range agg {
+				total += a.Count
+			}
+			asReader := lu
+			asReader.role = "analyst"
+			asReader.name = "" // no RED recipient
+			var limit int64
+			for id := range reportMark {
+				cnt["aggregate"]++
+				if leakOracle(asReader, reportMark[id]) {
+					limit++
+				}
+			}
+			if total != limit {
+				t.Errorf("aggregates: user %s counted %d reports, its agency may read %d", lu.name, total, limit)
+			}
+		}
+		sum := 0
+		for _, c := range cnt {
+			sum += c
+		}
+		t.Logf("leak matrix (%s): %d users (%d roles × %d agencies) × %d marking variants; %d checks: %v",
+			s.Dialect(), len(lusers), len(access.Roles), len(leakAgencies), n, sum, map[string]int(cnt))
+	})
+}
