@@ -42,6 +42,10 @@ import (
 // ErrInvalid is wrapped by every validation error of this package; check it with errors.Is.
 var ErrInvalid = errors.New("invalid")
 
+// ErrUnauthenticated is wrapped by authentication failures (wrong credentials, unknown, expired
+// or revoked token, disabled user); the error never says which.
+var ErrUnauthenticated = errors.New("unauthenticated")
+
 // State is a sovereign state, identified by its ISO 3166-1 alpha-3 code.
 type State struct {
 	Code string // "MEX", "USA", "GTM", ...: three upper-case ASCII letters

@@ -24,6 +24,9 @@ import (
 // ErrInvalid is wrapped by every validation error of this package; check it with errors.Is.
 var ErrInvalid = errors.New("invalid")
 
+// ErrConflict is wrapped when a record would duplicate another (same STIX id, same name).
+var ErrConflict = errors.New("already exists")
+
 // Discipline is the collection discipline a report comes from.
 type Discipline string
 

@@ -14,17 +14,18 @@ import (
 	"time"
 
 	"accord/internal/access"
+	"accord/internal/intel"
 	"accord/internal/ledger"
 )
 
 // ErrConflict is returned (wrapped) when a write would duplicate a unique record (a user name,
-// a STIX id); check it with errors.Is.
-var ErrConflict = errors.New("already exists")
+// a STIX id); check it with errors.Is. It is [intel.ErrConflict].
+var ErrConflict = intel.ErrConflict
 
 // ErrUnauthenticated is returned (wrapped) by [Sovereignty.Authenticate] and
 // [Sovereignty.Session] when the credentials or token are wrong, expired, revoked or belong to
-// a disabled user. It never says which.
-var ErrUnauthenticated = errors.New("unauthenticated")
+// a disabled user. It never says which. It is [access.ErrUnauthenticated].
+var ErrUnauthenticated = access.ErrUnauthenticated
 
 // ApplyFunc is the ledger's single write path: it runs fn in a write transaction and appends
 // the event fn returns in the same transaction (see [Store.Apply]).

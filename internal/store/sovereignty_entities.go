@@ -112,18 +112,8 @@ func (s *Sovereignty) CreateEntity(ctx context.Context, actor access.User, e int
 	return e.ID, nil
 }
 
-// EntityFilter selects entities. Zero fields do not filter. Results are ordered by id.
-type EntityFilter struct {
-	ID         int64
-	StixID     string
-	Kind       intel.EntityKind
-	Text       string            // case-insensitive substring of the name or an alias
-	Identifier *intel.Identifier // exact identifier (normalised before matching)
-	Limit      int               // default 100, at most MaxListLimit; negative: no limit
-}
-
 // Entities returns the entities u may read that match f; releasability is in the query.
-func (s *Sovereignty) Entities(ctx context.Context, u access.User, f EntityFilter, via string) ([]intel.Entity, error) {
+func (s *Sovereignty) Entities(ctx context.Context, u access.User, f intel.EntityFilter, via string) ([]intel.Entity, error) {
 	vis, args := visible("entity", "e", u)
 	where := []string{vis}
 	add := func(c string, a ...any) {
@@ -247,7 +237,7 @@ func (s *Sovereignty) Entities(ctx context.Context, u access.User, f EntityFilte
 
 // Entity returns one entity u may read (ErrNotFound otherwise).
 func (s *Sovereignty) Entity(ctx context.Context, u access.User, id int64, via string) (intel.Entity, error) {
-	es, err := s.Entities(ctx, u, EntityFilter{ID: id, Limit: 1}, via)
+	es, err := s.Entities(ctx, u, intel.EntityFilter{ID: id, Limit: 1}, via)
 	if err != nil {
 		return intel.Entity{}, err
 	}
@@ -318,15 +308,8 @@ func (s *Sovereignty) CreateLink(ctx context.Context, actor access.User, l intel
 	return l.ID, nil
 }
 
-// LinkFilter selects links.
-type LinkFilter struct {
-	EntityID int64     // links from or to this entity; 0: all
-	At       time.Time // only links valid at this time; zero: any time
-	Limit    int       // default 100, at most MaxListLimit; negative: no limit
-}
-
 // Links returns the links u may read whose two entities u may also read.
-func (s *Sovereignty) Links(ctx context.Context, u access.User, f LinkFilter, via string) ([]intel.Link, error) {
+func (s *Sovereignty) Links(ctx context.Context, u access.User, f intel.LinkFilter, via string) ([]intel.Link, error) {
 	lv, args := visible("link", "l", u)
 	sv, sargs := visible("entity", "es", u)
 	tv, targs := visible("entity", "et", u)

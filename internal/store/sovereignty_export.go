@@ -10,33 +10,25 @@ import (
 	"accord/internal/ledger"
 )
 
-// Export is everything one user may take out of the node in one bundle.
-type Export struct {
-	Reports  []intel.Report
-	Entities []intel.Entity
-	Links    []intel.Link
-	Agencies []access.Agency // the directory, to name originators
-}
-
 // Export returns the reports matching f, and all entities and links, that u may read — the
 // releasability rules are in each query, as on every read path — and records the export on
 // the ledger (action "records.export", with the counts), besides the read log of AMBER and RED
 // records.
-func (s *Sovereignty) Export(ctx context.Context, u access.User, f ReportFilter) (Export, error) {
-	var x Export
+func (s *Sovereignty) Export(ctx context.Context, u access.User, f intel.ReportFilter) (intel.Export, error) {
+	var x intel.Export
 	var err error
 	f.Limit = -1
 	if x.Reports, err = s.Reports(ctx, u, f, "export"); err != nil {
-		return Export{}, fmt.Errorf("export: %w", err)
+		return intel.Export{}, fmt.Errorf("export: %w", err)
 	}
-	if x.Entities, err = s.Entities(ctx, u, EntityFilter{Limit: -1}, "export"); err != nil {
-		return Export{}, fmt.Errorf("export: %w", err)
+	if x.Entities, err = s.Entities(ctx, u, intel.EntityFilter{Limit: -1}, "export"); err != nil {
+		return intel.Export{}, fmt.Errorf("export: %w", err)
 	}
-	if x.Links, err = s.Links(ctx, u, LinkFilter{Limit: -1}, "export"); err != nil {
-		return Export{}, fmt.Errorf("export: %w", err)
+	if x.Links, err = s.Links(ctx, u, intel.LinkFilter{Limit: -1}, "export"); err != nil {
+		return intel.Export{}, fmt.Errorf("export: %w", err)
 	}
 	if x.Agencies, err = s.Agencies(ctx); err != nil {
-		return Export{}, fmt.Errorf("export: %w", err)
+		return intel.Export{}, fmt.Errorf("export: %w", err)
 	}
 	ids := map[string][]int64{}
 	for _, r := range x.Reports {
@@ -54,10 +46,10 @@ func (s *Sovereignty) Export(ctx context.Context, u access.User, f ReportFilter)
 		ledger.Meta{Key: "links", Value: strconv.Itoa(len(x.Links))},
 		ledger.Meta{Key: "reports", Value: strconv.Itoa(len(x.Reports))})
 	if err != nil {
-		return Export{}, err
+		return intel.Export{}, err
 	}
 	if _, err := s.append(ctx, ev); err != nil {
-		return Export{}, fmt.Errorf("export: log on the ledger: %w", err)
+		return intel.Export{}, fmt.Errorf("export: log on the ledger: %w", err)
 	}
 	return x, nil
 }

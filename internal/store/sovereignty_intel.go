@@ -16,31 +16,7 @@ import (
 )
 
 // MaxListLimit is the largest number of records one list or search returns.
-const MaxListLimit = 1000
-
-// BBox is a box in degrees, bounds inclusive; MinLon <= MaxLon.
-type BBox struct {
-	MinLon, MinLat, MaxLon, MaxLat float64
-}
-
-// ReportFilter selects reports. Zero fields do not filter. Results are ordered by observation
-// time, newest first, then by id descending.
-type ReportFilter struct {
-	ID         int64            // one report (get)
-	StixID     string           // one report by STIX id
-	Discipline intel.Discipline // one discipline
-	Originator string           // one originating agency
-	TLP        access.TLP       // one level
-	From, To   time.Time        // From <= observed < To
-	BBox       *BBox            // map layer: reports located in the box
-	Text       string           // search: case-insensitive substring of title, text or place
-	EntityID   int64            // reports naming this entity
-	// Before continues a listing: only reports strictly before (BeforeObserved, BeforeID) in
-	// the listing order. Zero BeforeID: from the start.
-	BeforeObserved time.Time
-	BeforeID       int64
-	Limit          int // default 100, at most MaxListLimit; negative: no limit (exports)
-}
+const MaxListLimit = intel.MaxListLimit
 
 func canWriteIntel(u access.User) bool {
 	return u.Name == System.Name && u.Agency == System.Agency ||
@@ -201,7 +177,7 @@ func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r int
 const reportCols = `r.id, r.stix_id, r.originator, r.tlp, r.discipline, r.reliability, r.credibility, r.source, r.observed, r.lat, r.lon, r.place, r.title, r.body, r.created, r.created_by, r.content_sha256`
 
 // reportQuery builds the SELECT of reports u may read that match f.
-func (s *Sovereignty) reportQuery(u access.User, f ReportFilter, cols string) (string, []any, error) {
+func (s *Sovereignty) reportQuery(u access.User, f intel.ReportFilter, cols string) (string, []any, error) {
 	vis, args := visible("report", "r", u)
 	where := []string{vis}
 	add := func(cond string, a ...any) {
@@ -266,7 +242,7 @@ func (s *Sovereignty) reportQuery(u access.User, f ReportFilter, cols string) (s
 // Reports returns the reports u may read that match f (list, search, map layer, get). via
 // names the read path in the read log ("list", "get", "search", "map", "export", "api").
 // Releasability is part of the query; AMBER and RED reads are logged on the ledger.
-func (s *Sovereignty) Reports(ctx context.Context, u access.User, f ReportFilter, via string) ([]intel.Report, error) {
+func (s *Sovereignty) Reports(ctx context.Context, u access.User, f intel.ReportFilter, via string) ([]intel.Report, error) {
 	q, args, err := s.reportQuery(u, f, reportCols)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
@@ -288,7 +264,7 @@ func (s *Sovereignty) Reports(ctx context.Context, u access.User, f ReportFilter
 // Report returns one report u may read; ErrNotFound when it does not exist or is not
 // releasable to u (the two are indistinguishable).
 func (s *Sovereignty) Report(ctx context.Context, u access.User, id int64, via string) (intel.Report, error) {
-	rs, err := s.Reports(ctx, u, ReportFilter{ID: id, Limit: 1}, via)
+	rs, err := s.Reports(ctx, u, intel.ReportFilter{ID: id, Limit: 1}, via)
 	if err != nil {
 		return intel.Report{}, err
 	}
@@ -439,21 +415,11 @@ func (s *Sovereignty) Attachment(ctx context.Context, u access.User, reportID in
 	return c, nil
 }
 
-// AggregateRow is one cell of the aggregate view: how many reports of a discipline and level
-// an agency's state originated in a month.
-type AggregateRow struct {
-	Month      string // "2026-11" (UTC)
-	State      string // originating state
-	Discipline intel.Discipline
-	TLP        access.TLP
-	Count      int64
-}
-
 // Aggregates counts reports observed in [from, to) by month, originating state, discipline
 // and level. It is the monitor's view: no report content, and only reports that u's agency
 // could read (RED reports only when u's agency originated them), so a count never reveals a
 // record beyond u's agency's reach.
-func (s *Sovereignty) Aggregates(ctx context.Context, u access.User, from, to time.Time) ([]AggregateRow, error) {
+func (s *Sovereignty) Aggregates(ctx context.Context, u access.User, from, to time.Time) ([]intel.AggregateRow, error) {
 	if u.Agency == "" || len(u.Roles) == 0 {
 		return nil, nil
 	}
@@ -464,10 +430,10 @@ func (s *Sovereignty) Aggregates(ctx context.Context, u access.User, from, to ti
 		return nil, fmt.Errorf("aggregates: %w", err)
 	}
 	defer rows.Close()
-	counts := map[AggregateRow]int64{}
+	counts := map[intel.AggregateRow]int64{}
 	for rows.Next() {
 		var obs int64
-		var k AggregateRow
+		var k intel.AggregateRow
 		var d, t string
 		if err := rows.Scan(&obs, &k.State, &d, &t); err != nil {
 			return nil, fmt.Errorf("aggregates: %w", err)
@@ -478,12 +444,12 @@ func (s *Sovereignty) Aggregates(ctx context.Context, u access.User, from, to ti
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("aggregates: %w", err)
 	}
-	out := make([]AggregateRow, 0, len(counts))
+	out := make([]intel.AggregateRow, 0, len(counts))
 	for k, n := range counts {
 		k.Count = n
 		out = append(out, k)
 	}
-	slices.SortFunc(out, func(a, b AggregateRow) int {
+	slices.SortFunc(out, func(a, b intel.AggregateRow) int {
 		return strings.Compare(a.Month+a.State+string(a.Discipline)+string(a.TLP), b.Month+b.State+string(b.Discipline)+string(b.TLP))
 	})
 	return out, nil

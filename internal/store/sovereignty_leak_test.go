@@ -179,22 +179,22 @@ func TestLeakMatrix(t *testing.T) {
 					}
 				}
 			}
-			all, err := sv.Reports(ctx, u, ReportFilter{Limit: -1}, "list")
+			all, err := sv.Reports(ctx, u, intel.ReportFilter{Limit: -1}, "list")
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkReports("list", all, reportMark)
-			found, err := sv.Reports(ctx, u, ReportFilter{Text: "MATRIXWORD", Limit: -1}, "search")
+			found, err := sv.Reports(ctx, u, intel.ReportFilter{Text: "MATRIXWORD", Limit: -1}, "search")
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkReports("search", found, reportMark)
-			onMap, err := sv.Reports(ctx, u, ReportFilter{BBox: &BBox{MinLon: -98, MinLat: 21, MaxLon: -96, MaxLat: 23}, Limit: -1}, "map")
+			onMap, err := sv.Reports(ctx, u, intel.ReportFilter{BBox: &intel.BBox{MinLon: -98, MinLat: 21, MaxLon: -96, MaxLat: 23}, Limit: -1}, "map")
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkReports("map", onMap, reportMark)
-			x, err := sv.Export(ctx, u, ReportFilter{})
+			x, err := sv.Export(ctx, u, intel.ReportFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,12 +228,12 @@ func TestLeakMatrix(t *testing.T) {
 					}
 				}
 			}
-			es, err := sv.Entities(ctx, u, EntityFilter{Limit: -1}, "list")
+			es, err := sv.Entities(ctx, u, intel.EntityFilter{Limit: -1}, "list")
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkEntities("entity-list", es)
-			es, err = sv.Entities(ctx, u, EntityFilter{Text: "person", Limit: -1}, "search")
+			es, err = sv.Entities(ctx, u, intel.EntityFilter{Text: "person", Limit: -1}, "search")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -254,7 +254,7 @@ func TestLeakMatrix(t *testing.T) {
 					}
 				}
 			}
-			ls, err := sv.Links(ctx, u, LinkFilter{Limit: -1}, "list")
+			ls, err := sv.Links(ctx, u, intel.LinkFilter{Limit: -1}, "list")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -107,7 +107,8 @@ func TestSovereigntyBasics(t *testing.T) {
 		if err != nil || u.ID != ana.ID || !u.Has(access.RoleAnalyst) {
 			t.Fatalf("login: %+v %v", u, err)
 		}
-		iss, err := sv.Issue(ctx, u, KindSession, "browser", time.Hour)
+		var iss struct{ Token, CSRF string }
+		iss.Token, iss.CSRF, _, err = sv.Issue(ctx, u, KindSession, "browser", time.Hour)
 		if err != nil || iss.CSRF == "" {
 			t.Fatalf("issue: %+v %v", iss, err)
 		}
@@ -125,14 +126,14 @@ func TestSovereigntyBasics(t *testing.T) {
 		if _, _, _, err := sv.Session(ctx, iss.Token); !errors.Is(err, ErrUnauthenticated) {
 			t.Errorf("revoked session accepted: %v", err)
 		}
-		tok, err := sv.Issue(ctx, u, KindToken, "api", time.Hour)
+		tok, _, _, err := sv.Issue(ctx, u, KindToken, "api", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := sv.SetDisabled(ctx, System, "ana", true); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, _, err := sv.Session(ctx, tok.Token); !errors.Is(err, ErrUnauthenticated) {
+		if _, _, _, err := sv.Session(ctx, tok); !errors.Is(err, ErrUnauthenticated) {
 			t.Errorf("token of a disabled user accepted: %v", err)
 		}
 		if _, err := sv.Authenticate(ctx, "ana", "correct horse battery"); !errors.Is(err, ErrUnauthenticated) {
@@ -207,26 +208,26 @@ func TestSovereigntyBasics(t *testing.T) {
 		if err != nil || string(c) != string(content) {
 			t.Errorf("attachment: %q %v", c, err)
 		}
-		es, err := sv.Entities(ctx, dea, EntityFilter{Identifier: &intel.Identifier{Scheme: intel.CURP, Value: "HEGG560427MVZRRL04"}}, "search")
+		es, err := sv.Entities(ctx, dea, intel.EntityFilter{Identifier: &intel.Identifier{Scheme: intel.CURP, Value: "HEGG560427MVZRRL04"}}, "search")
 		if err != nil || len(es) != 1 || es[0].ID != boss || len(es[0].Aliases) != 1 {
 			t.Errorf("entity by CURP: %+v %v", es, err)
 		}
-		es, err = sv.Entities(ctx, dea, EntityFilter{Text: "don j"}, "search")
+		es, err = sv.Entities(ctx, dea, intel.EntityFilter{Text: "don j"}, "search")
 		if err != nil || len(es) != 1 {
 			t.Errorf("entity by alias: %+v %v", es, err)
 		}
-		ls, err := sv.Links(ctx, dea, LinkFilter{EntityID: boss}, "list")
+		ls, err := sv.Links(ctx, dea, intel.LinkFilter{EntityID: boss}, "list")
 		if err != nil || len(ls) != 1 || ls[0].Kind != "leads" {
 			t.Errorf("links: %+v %v", ls, err)
 		}
-		if ls, _ := sv.Links(ctx, dea, LinkFilter{EntityID: boss, At: now}, "list"); len(ls) != 0 {
+		if ls, _ := sv.Links(ctx, dea, intel.LinkFilter{EntityID: boss, At: now}, "list"); len(ls) != 0 {
 			t.Errorf("expired link returned at %s: %+v", now, ls)
 		}
-		rs, err := sv.Reports(ctx, dea, ReportFilter{Text: "LIEUTENANTS"}, "search")
+		rs, err := sv.Reports(ctx, dea, intel.ReportFilter{Text: "LIEUTENANTS"}, "search")
 		if err != nil || len(rs) != 1 {
 			t.Errorf("search: %d %v", len(rs), err)
 		}
-		if rs, _ := sv.Reports(ctx, dea, ReportFilter{Text: "100%_"}, "search"); len(rs) != 0 {
+		if rs, _ := sv.Reports(ctx, dea, intel.ReportFilter{Text: "100%_"}, "search"); len(rs) != 0 {
 			t.Errorf("LIKE wildcards not escaped: %d results", len(rs))
 		}
 		sc, err := sv.Corroboration(ctx, dea, intel.Claim{EntityID: boss, Center: &intel.Point{Lat: 22.3, Lon: -97.9}, RadiusNM: 20, From: now.Add(-time.Hour), To: now.Add(time.Hour)}, intel.Params{Now: now})
@@ -253,7 +254,7 @@ func TestSovereigntyBasics(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rs, _ := sv.Reports(ctx, mon, ReportFilter{}, "list"); len(rs) != 0 {
+		if rs, _ := sv.Reports(ctx, mon, intel.ReportFilter{}, "list"); len(rs) != 0 {
 			t.Errorf("monitor listed %d reports", len(rs))
 		}
 		agg, err := sv.Aggregates(ctx, mon, now.AddDate(0, -1, 0), now.AddDate(0, 1, 0))

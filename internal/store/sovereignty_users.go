@@ -112,7 +112,7 @@ func (s *Sovereignty) AddUser(ctx context.Context, actor access.User, nu NewUser
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT state FROM agencies WHERE code = ?`), nu.Agency).Scan(&u.State); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return ledger.Event{}, fmt.Errorf("agency %q: %w (see `accord agency list`)", nu.Agency, ErrNotFound)
+				return ledger.Event{}, fmt.Errorf("agency %q: %w (see `accord user agencies`)", nu.Agency, ErrNotFound)
 			}
 			return ledger.Event{}, err
 		}
@@ -335,14 +335,6 @@ const (
 	KindToken   = "token"   // API bearer token
 )
 
-// Issued is a new session or token. Token (and CSRF) are shown once; only their SHA-256 is
-// stored.
-type Issued struct {
-	Token   string
-	CSRF    string // browser sessions only
-	Expires time.Time
-}
-
 func randomToken() (string, []byte) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -359,22 +351,27 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// Issue creates a browser session or an API token for u, valid for ttl. The event is on the
-// ledger; the token is not.
-func (s *Sovereignty) Issue(ctx context.Context, u access.User, kind, label string, ttl time.Duration) (Issued, error) {
+// Issue creates a browser session (kind "session", with a CSRF token) or an API token (kind
+// "token") for u, valid for ttl, and returns the token, the CSRF token (sessions only) and the
+// expiry. The tokens are shown once: only their SHA-256 is stored. The event is on the ledger;
+// the token is not.
+func (s *Sovereignty) Issue(ctx context.Context, u access.User, kind, label string, ttl time.Duration) (token, csrf string, expires time.Time, err error) {
 	if kind != KindSession && kind != KindToken {
-		return Issued{}, fmt.Errorf("issue: kind %q: use session or token", kind)
+		return "", "", time.Time{}, fmt.Errorf("issue: kind %q: use session or token", kind)
 	}
 	if ttl <= 0 {
-		return Issued{}, fmt.Errorf("issue: validity %s must be positive", ttl)
+		return "", "", time.Time{}, fmt.Errorf("issue: validity %s must be positive", ttl)
 	}
 	tok, h := randomToken()
-	iss := Issued{Token: tok, Expires: s.now().Add(ttl).UTC()}
+	iss := struct {
+		Token, CSRF string
+		Expires     time.Time
+	}{Token: tok, Expires: s.now().Add(ttl).UTC()}
 	var csrfHash []byte
 	if kind == KindSession {
 		iss.CSRF, csrfHash = randomToken()
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sessions (token_hash, user_id, kind, label, csrf_hash, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 			h, u.ID, kind, label, csrfHash, s.now().UnixMilli(), iss.Expires.UnixMilli()); err != nil {
 			return ledger.Event{}, err
@@ -387,9 +384,9 @@ func (s *Sovereignty) Issue(ctx context.Context, u access.User, kind, label stri
 		}{u.ID, kind, iss.Expires.UnixMilli()})
 	})
 	if err != nil {
-		return Issued{}, fmt.Errorf("issue %s for %s: %w", kind, u.Name, err)
+		return "", "", time.Time{}, fmt.Errorf("issue %s for %s: %w", kind, u.Name, err)
 	}
-	return iss, nil
+	return iss.Token, iss.CSRF, iss.Expires, nil
 }
 
 // Session returns the user of a valid (known, unexpired, unrevoked, user enabled) session or

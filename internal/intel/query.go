@@ -1,0 +1,72 @@
+package intel
+
+import (
+	"time"
+
+	"accord/internal/access"
+)
+
+// MaxListLimit is the largest number of records one list or search returns.
+const MaxListLimit = 1000
+
+// The queries below are what a reader asks of an intelligence store. The store answers each
+// only with records releasable to the asking user.
+
+// BBox is a box in degrees, bounds inclusive; MinLon <= MaxLon.
+type BBox struct {
+	MinLon, MinLat, MaxLon, MaxLat float64
+}
+
+// ReportFilter selects reports. Zero fields do not filter. Results are ordered by observation
+// time, newest first, then by id descending.
+type ReportFilter struct {
+	ID         int64      // one report (get)
+	StixID     string     // one report by STIX id
+	Discipline Discipline // one discipline
+	Originator string     // one originating agency
+	TLP        access.TLP // one level
+	From, To   time.Time  // From <= observed < To
+	BBox       *BBox      // map layer: reports located in the box
+	Text       string     // search: case-insensitive substring of title, text or place
+	EntityID   int64      // reports naming this entity
+	// Before continues a listing: only reports strictly before (BeforeObserved, BeforeID) in
+	// the listing order. Zero BeforeID: from the start.
+	BeforeObserved time.Time
+	BeforeID       int64
+	Limit          int // default 100, at most MaxListLimit; negative: no limit (exports)
+}
+
+// EntityFilter selects entities. Zero fields do not filter. Results are ordered by id.
+type EntityFilter struct {
+	ID         int64
+	StixID     string
+	Kind       EntityKind
+	Text       string      // case-insensitive substring of the name or an alias
+	Identifier *Identifier // exact identifier (normalised before matching)
+	Limit      int         // default 100, at most MaxListLimit; negative: no limit
+}
+
+// LinkFilter selects links.
+type LinkFilter struct {
+	EntityID int64     // links from or to this entity; 0: all
+	At       time.Time // only links valid at this time; zero: any time
+	Limit    int       // default 100, at most MaxListLimit; negative: no limit
+}
+
+// Export is everything one user may take out of the node in one bundle.
+type Export struct {
+	Reports  []Report
+	Entities []Entity
+	Links    []Link
+	Agencies []access.Agency // the directory, to name originators
+}
+
+// AggregateRow is one cell of the aggregate view: how many reports of a discipline and level
+// an agency's state originated in a month.
+type AggregateRow struct {
+	Month      string // "2026-11" (UTC)
+	State      string // originating state
+	Discipline Discipline
+	TLP        access.TLP
+	Count      int64
+}
