@@ -36,8 +36,10 @@ type Detector struct {
 
 	tracks map[uint32]*track
 	byIMO  map[uint32]imoSeen
-	grid   map[int64][]*track
-	pairs  map[uint64]*pair
+	// idPairs are the MMSI pairs already reported for one IMO number
+	idPairs map[uint64]bool
+	grid    map[int64][]*track
+	pairs   map[uint64]*pair
 
 	cellLat, cellLon float64
 	watchMMSI        map[uint32]bool
@@ -69,7 +71,7 @@ func New(cfg Config, loc Locator, ports Ports, emit func(Alert)) (*Detector, err
 		emit = func(Alert) {}
 	}
 	d := &Detector{cfg: cfg, loc: loc, ports: ports, emit: emit,
-		tracks: make(map[uint32]*track), byIMO: make(map[uint32]imoSeen), grid: make(map[int64][]*track), pairs: make(map[uint64]*pair),
+		tracks: make(map[uint32]*track), byIMO: make(map[uint32]imoSeen), idPairs: make(map[uint64]bool), grid: make(map[int64][]*track), pairs: make(map[uint64]*pair),
 		watchMMSI: map[uint32]bool{}, watchZone: map[string]bool{}, evictAfter: 7 * 86400}
 	r := max(cfg.Encounter.MaxDistanceM, cfg.Encounter.RendezvousM) * 1.05
 	d.cellLat = r / 111000
@@ -182,26 +184,37 @@ func (d *Detector) flagHop(imo uint32, old imoSeen, tr *track, ts int64) {
 	if ot == nil || !ot.last.known() {
 		return
 	}
-	if ts-ot.last.t < 60 {
-		// both MMSIs transmit at once: one IMO number on two ships
-		if tr.last.known() && distanceM(ot.last.lat, ot.last.lon, tr.last.lat, tr.last.lon) < 1000 {
-			return // one ship with two transponders
-		}
+	if tr.last.known() && distanceM(ot.last.lat, ot.last.lon, tr.last.lat, tr.last.lon) < 1000 {
+		return // one ship with two transponders
 	}
-	detail := "flag_hopping"
-	if old.flag == tr.flag {
+	k := pairKey(old.mmsi, tr.mmsi)
+	if d.idPairs[k] {
+		return // already reported (archives and feeds repeat static data every few minutes)
+	}
+	d.idPairs[k] = true
+	detail, sev := "flag_hopping", SeverityHigh
+	note := fmt.Sprintf("IMO %d: %q (%s, MMSI %d) goes silent and returns as %q (%s, MMSI %d)",
+		imo, old.name, orDash(old.flag), old.mmsi, tr.name, orDash(tr.flag), tr.mmsi)
+	switch {
+	case ts-ot.last.t < 600:
+		// the old MMSI is still on the air: one IMO number on two ships at once
+		detail, sev = "shared_imo", SeverityMedium
+		note = fmt.Sprintf("IMO %d is used at once by %q (%s, MMSI %d) and %q (%s, MMSI %d)",
+			imo, old.name, orDash(old.flag), old.mmsi, tr.name, orDash(tr.flag), tr.mmsi)
+	case old.flag == tr.flag:
 		detail = "new_mmsi"
 	}
-	a := d.alert(KindIdentity, detail, SeverityHigh, []uint32{old.mmsi, tr.mmsi}, ot.last.t, ts, ot.last.lat, ot.last.lon, d.placeOf(ot, ot.last))
-	a.Note = fmt.Sprintf("IMO %d: %q (%s, MMSI %d) goes silent and returns as %q (%s, MMSI %d)",
-		imo, old.name, orDash(old.flag), old.mmsi, tr.name, orDash(tr.flag), tr.mmsi)
+	a := d.alert(KindIdentity, detail, sev, []uint32{old.mmsi, tr.mmsi}, ot.last.t, ts, ot.last.lat, ot.last.lon, d.placeOf(ot, ot.last))
+	a.Note = note
 	a.Evidence = []Evidence{ot.last.evidence(old.mmsi, "last position under the old identity")}
 	if tr.last.known() {
 		a.Evidence = append(a.Evidence, tr.last.evidence(tr.mmsi, "position under the new identity"))
 	}
 	d.final(a)
-	d.flag(ot, ts)
-	d.flag(tr, ts)
+	if detail != "shared_imo" {
+		d.flag(ot, ts)
+		d.flag(tr, ts)
+	}
 }
 
 func orDash(s string) string {
