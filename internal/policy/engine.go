@@ -177,8 +177,7 @@ type evalCtx struct {
 	landOf    []string // states whose land the place touches
 	waterOf   []string // states whose internal waters or territorial sea the place touches
 	unknown   bool
-	beyondTS  bool // every sample is beyond any territorial sea (contiguous zone, EEZ, high seas)
-	coastal   string
+	beyondTS  bool   // every sample is beyond any territorial sea (contiguous zone, EEZ, high seas)
 	contigOf  string // the state whose contiguous zone holds every sample, if any
 	rep       ops.Point
 	pursuitOK bool // a lawful hot pursuit continues (UNCLOS 111)
