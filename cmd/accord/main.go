@@ -74,6 +74,9 @@ func commands() map[string]command {
 		"ingest":   {"ingest NMEA AIS files (plain or .gz, globs) into the store", cmdIngest},
 		"simulate": {"generate AIS traffic for a named scenario, with its ground truth", cmdSimulate},
 		"ais":      {"AIS tools: `accord ais decode [--format json|gpsd] [--stats] [FILE...|-]`", cmdAIS},
+		"init":     {"prepare a node: data directory, signing key (0600), database and ledger: `accord init --data DIR`", cmdInit},
+		"ledger":   {"tamper-evident ledger: `accord ledger verify|checkpoint|proof|verify-bundle|vkey`", cmdLedger},
+		"witness":  {"witness role: cosign consistent checkpoints of other logs: `accord witness serve --log-key VKEY`", cmdWitness},
 		"where":    {"jurisdiction of a point: `accord where [--json] LAT LON`, or `accord where --csv` on lat,lon lines", cmdWhere},
 		"detect":   {"behaviour alerts (gap, encounter, loitering, zone_entry, speed, identity) over recorded AIS: `accord detect [--json] FILE...`", cmdDetect},
 	}

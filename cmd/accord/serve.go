@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"accord/internal/ingest"
+	"accord/internal/ledger/ledgersql"
 	"accord/internal/sim"
 	"accord/internal/store"
 	"accord/internal/web"
@@ -87,11 +88,14 @@ type server struct {
 // run serves until ctx is done, then shuts down in order: stop accepting HTTP and feed input,
 // flush the pipeline (everything acknowledged is persisted), close the store.
 func (s *server) run(ctx context.Context) error {
-	st, err := store.Open(ctx, store.Config{DSN: s.cfg.DSN, DataDir: s.cfg.DataDir}, s.log)
+	st, err := store.Open(ctx, storeConfig(s.cfg), s.log)
 	if err != nil {
 		return fmt.Errorf("open store (%s): %w", storeWhere(s.cfg), err)
 	}
 	defer st.Close()
+	if err := startLedger(ctx, st, s.log); err != nil {
+		return err
+	}
 
 	pipe := ingest.New(st, ingestOptions(s.cfg.Ingest), s.log)
 	feedCtx, stopFeeds := context.WithCancel(context.Background())
@@ -116,7 +120,9 @@ func (s *server) run(ctx context.Context) error {
 		Ready:    st,
 		Extra:    pipe.WriteMetrics,
 
-		Jurisdiction: s.jurisdiction,
+		Jurisdiction:   s.jurisdiction,
+		Ledger:         st.Ledger(),
+		LedgerNotFound: ledgersql.ErrNotFound,
 	}, s.log)
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
@@ -206,7 +212,11 @@ func (s *server) startFeed(ctx context.Context, wg *sync.WaitGroup, pipe *ingest
 		}
 		s.log.Info("accepting NMEA over UDP", "feed", fc.Name, "addr", pc.LocalAddr().String())
 		runFn = func() error {
-			return stream(func(lines ingest.LineFunc) error { return ingest.UDP(ctx, pc, lines, log) })
+			// One decoder per sender, so that interleaved multipart messages never mix.
+			return ingest.UDP(ctx, pc, func(string) (ingest.LineFunc, func()) {
+				dec := newLineDecoder()
+				return feed.Lines(dec), func() { feed.Release(dec) }
+			}, log)
 		}
 	case "file":
 		runFn = func() error {

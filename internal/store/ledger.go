@@ -114,6 +114,7 @@ func (s *Store) openLedger(ctx context.Context, cfg Config) error {
 		Key:                key,
 		ReadDB:             st.read,
 		CheckpointInterval: cfg.CheckpointInterval,
+		Witnesses:          cfg.Witnesses,
 		Logger:             s.log,
 	})
 	if err != nil {

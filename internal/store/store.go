@@ -41,6 +41,7 @@ import (
 
 	"accord/internal/ingest"
 	"accord/internal/ledger"
+	"accord/internal/ledger/ledgersql"
 	"accord/internal/vessel"
 )
 
@@ -76,6 +77,9 @@ type Config struct {
 	// CheckpointInterval is how often the ledger signs a checkpoint while it grows; zero means
 	// only on demand (Ledger().Checkpoint).
 	CheckpointInterval time.Duration
+	// Witnesses are asked to cosign each checkpoint issued at CheckpointInterval (and by
+	// Ledger().Publish); their cosignatures are stored and published with the checkpoint.
+	Witnesses []ledgersql.Cosigner
 }
 
 // Counts are the sizes of the main tables.
@@ -186,7 +190,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.b.ping(ctx) }
 func (s *Store) WriteBatch(ctx context.Context, b *ingest.Batch) error {
 	p, err := makePlan(b)
 	if err != nil {
-		return fmt.Errorf("write batch: %w", err)
+		return fmt.Errorf("write batch: %w: %w", ingest.ErrRejected, err)
 	}
 	err = s.b.writeBatch(ctx, p)
 	p.evidence() // the packer reads b: wait for it before returning

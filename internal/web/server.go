@@ -81,6 +81,11 @@ type Config struct {
 	// an error (wrapping ErrLocatorLoading while it loads) answered 503. Nil: those routes
 	// answer 503.
 	Jurisdiction func() (Locator, error)
+	// Ledger serves /api/v1/ledger (checkpoints and proofs); nil: those routes answer 503.
+	Ledger LedgerReader
+	// LedgerNotFound is the sentinel Ledger wraps for a missing entry or checkpoint
+	// (ledgersql.ErrNotFound), answered 404.
+	LedgerNotFound error
 }
 
 // Server is the HTTP handler of `accord serve`. It is safe for concurrent use.
@@ -166,6 +171,9 @@ func (s *Server) registerRoutes() {
 	s.api("GET /api/v1/feeds", s.handleFeeds)
 	s.api("GET /api/v1/where", s.handleWhere)
 	s.api("GET /api/v1/zones", s.handleZones)
+	s.api("GET /api/v1/ledger/checkpoint", s.handleLedgerCheckpoint)
+	s.api("GET /api/v1/ledger/proof/inclusion", s.handleLedgerInclusion)
+	s.api("GET /api/v1/ledger/proof/consistency", s.handleLedgerConsistency)
 	s.mux.Handle("/api/", s.apiHandler(s.handleAPINotFound))
 
 	s.mux.Handle("GET /{$}", s.browserHandler(s.handleIndex))

@@ -70,6 +70,12 @@ func (r *Reader) latest(ctx context.Context) ([]byte, int64, error) {
 	return msg, size, nil
 }
 
+// CheckpointAt returns the stored checkpoint of the given size, with its cosignatures, or an
+// error wrapping [ErrNotFound].
+func (r *Reader) CheckpointAt(ctx context.Context, size int64) ([]byte, error) {
+	return r.checkpointAt(ctx, size)
+}
+
 func (r *Reader) checkpointAt(ctx context.Context, size int64) ([]byte, error) {
 	var msg []byte
 	err := r.db.QueryRowContext(ctx, r.d.q(`SELECT note FROM ledger_checkpoints WHERE size = ?`), size).Scan(&msg)
@@ -82,6 +88,41 @@ func (r *Reader) checkpointAt(ctx context.Context, size int64) ([]byte, error) {
 	return msg, nil
 }
 
+// Publish signs a checkpoint of the current tree (see [Log.Checkpoint]) and asks each of
+// Config.Witnesses that has not yet cosigned a checkpoint of this size (in this process) to
+// cosign it, storing the cosignatures with it. It returns the checkpoint with the
+// cosignatures gathered, and the witnesses' errors joined: a witness that is down does not
+// stop the others, and a fork reported by one ([ledger.ErrFork]) must be investigated.
+func (l *Log) Publish(ctx context.Context) ([]byte, error) {
+	cp, err := l.Checkpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := ledger.OpenCheckpoint(cp, l.cfg.Key.Verifier)
+	if err != nil {
+		return nil, err
+	}
+	l.pubMu.Lock()
+	defer l.pubMu.Unlock()
+	if l.published == nil {
+		l.published = map[int]int64{}
+	}
+	var errs []error
+	for i, w := range l.cfg.Witnesses {
+		if last, ok := l.published[i]; ok && last >= sc.Size {
+			continue
+		}
+		out, err := l.Cosign(ctx, w)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		l.published[i] = sc.Size
+		cp = out
+	}
+	return cp, errors.Join(errs...)
+}
+
 // checkpointer signs a checkpoint every interval while ctx lives.
 func (l *Log) checkpointer(ctx context.Context) {
 	t := time.NewTicker(l.cfg.CheckpointInterval)
@@ -91,7 +132,7 @@ func (l *Log) checkpointer(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := l.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+			if _, err := l.Publish(ctx); err != nil && ctx.Err() == nil {
 				l.cfg.Logger.Error("ledger checkpoint failed", "origin", l.origin(), "err", err)
 			}
 		}

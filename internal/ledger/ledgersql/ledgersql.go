@@ -33,9 +33,12 @@ type Config struct {
 	Dialect Dialect
 	// Key is the log's signing key ([ledger.LoadOrCreateKey]); its name is the log's origin.
 	Key *ledger.Key
-	// CheckpointInterval is how often a new checkpoint is signed when the tree has grown.
-	// Zero disables periodic checkpoints; [Log.Checkpoint] makes one on demand.
+	// CheckpointInterval is how often a new checkpoint is signed when the tree has grown and
+	// sent to Witnesses ([Log.Publish]). Zero disables periodic checkpoints; [Log.Checkpoint]
+	// and [Log.Publish] make one on demand.
 	CheckpointInterval time.Duration
+	// Witnesses are asked to cosign each new checkpoint by [Log.Publish].
+	Witnesses []Cosigner
 	// MaxBatch caps the number of Append/Apply calls committed in one transaction. Default 4096.
 	MaxBatch int
 	// Logger receives errors of background work. Default slog.Default().
@@ -65,8 +68,11 @@ type Log struct {
 	wg     sync.WaitGroup
 	stop   context.CancelFunc
 
-	cpMu  sync.Mutex // serialises checkpoint signing
-	stmts sync.Map   // query -> *sql.Stmt prepared on db
+	cpMu sync.Mutex // serialises checkpoint signing
+
+	pubMu     sync.Mutex
+	published map[int]int64 // witness index → size it last cosigned, in this process
+	stmts     sync.Map      // query -> *sql.Stmt prepared on db
 }
 
 type job struct {
