@@ -212,7 +212,11 @@ func (s *server) startFeed(ctx context.Context, wg *sync.WaitGroup, pipe *ingest
 		}
 		s.log.Info("accepting NMEA over UDP", "feed", fc.Name, "addr", pc.LocalAddr().String())
 		runFn = func() error {
-			return stream(func(lines ingest.LineFunc) error { return ingest.UDP(ctx, pc, lines, log) })
+			// One decoder per sender, so that interleaved multipart messages never mix.
+			return ingest.UDP(ctx, pc, func(string) (ingest.LineFunc, func()) {
+				dec := newLineDecoder()
+				return feed.Lines(dec), func() { feed.Release(dec) }
+			}, log)
 		}
 	case "file":
 		runFn = func() error {

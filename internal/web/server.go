@@ -86,6 +86,8 @@ type Config struct {
 	// LedgerNotFound is the sentinel Ledger wraps for a missing entry or checkpoint
 	// (ledgersql.ErrNotFound), answered 404.
 	LedgerNotFound error
+	// Alerts serves /api/v1/alerts (behaviour alerts); nil: that route answers 503.
+	Alerts AlertReader
 }
 
 // Server is the HTTP handler of `accord serve`. It is safe for concurrent use.
@@ -174,6 +176,7 @@ func (s *Server) registerRoutes() {
 	s.api("GET /api/v1/ledger/checkpoint", s.handleLedgerCheckpoint)
 	s.api("GET /api/v1/ledger/proof/inclusion", s.handleLedgerInclusion)
 	s.api("GET /api/v1/ledger/proof/consistency", s.handleLedgerConsistency)
+	s.api("GET /api/v1/alerts", s.handleAlerts)
 	s.mux.Handle("/api/", s.apiHandler(s.handleAPINotFound))
 
 	s.mux.Handle("GET /{$}", s.browserHandler(s.handleIndex))
