@@ -46,6 +46,10 @@ var ErrInvalid = errors.New("invalid")
 // or revoked token, disabled user); the error never says which.
 var ErrUnauthenticated = errors.New("unauthenticated")
 
+// ErrForbidden is wrapped when an authenticated user's roles or agency do not allow an action
+// (e.g. writing a record for another agency).
+var ErrForbidden = errors.New("forbidden")
+
 // State is a sovereign state, identified by its ISO 3166-1 alpha-3 code.
 type State struct {
 	Code string // "MEX", "USA", "GTM", ...: three upper-case ASCII letters

@@ -27,10 +27,10 @@ func canWriteIntel(u access.User) bool {
 // used by imports, may write for any agency).
 func checkOriginator(actor access.User, m access.Markings) error {
 	if !canWriteIntel(actor) {
-		return fmt.Errorf("%s may not write intelligence: analyst or watch officer role required", actor.Name)
+		return fmt.Errorf("%w: %s may not write intelligence: analyst or watch officer role required", access.ErrForbidden, actor.Name)
 	}
 	if actor.Name != System.Name && m.Originator != actor.Agency {
-		return fmt.Errorf("originator %s: a user of %s writes records originated by %s", m.Originator, actor.Agency, actor.Agency)
+		return fmt.Errorf("%w: originator %s: a user of %s writes records originated by %s", access.ErrForbidden, m.Originator, actor.Agency, actor.Agency)
 	}
 	return nil
 }

@@ -88,6 +88,8 @@ type Config struct {
 	LedgerNotFound error
 	// Alerts serves /api/v1/alerts (behaviour alerts); nil: that route answers 503.
 	Alerts AlertReader
+	// Intel enables login and the intelligence routes (intel.go, auth.go); zero: left out.
+	Intel IntelConfig
 }
 
 // Server is the HTTP handler of `accord serve`. It is safe for concurrent use.
@@ -100,6 +102,7 @@ type Server struct {
 	index   *template.Template
 	routes  []string // patterns of the /api routes, for the OpenAPI completeness test
 	where   whereState
+	intel   intelState
 }
 
 //go:embed all:static
@@ -177,6 +180,7 @@ func (s *Server) registerRoutes() {
 	s.api("GET /api/v1/ledger/proof/inclusion", s.handleLedgerInclusion)
 	s.api("GET /api/v1/ledger/proof/consistency", s.handleLedgerConsistency)
 	s.api("GET /api/v1/alerts", s.handleAlerts)
+	s.registerIntelRoutes()
 	s.mux.Handle("/api/", s.apiHandler(s.handleAPINotFound))
 
 	s.mux.Handle("GET /{$}", s.browserHandler(s.handleIndex))

@@ -1,0 +1,438 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"accord/internal/access"
+	"accord/internal/intel"
+	"accord/internal/store"
+)
+
+// intelDialects runs fn with a web server over a real store: SQLite, then PostgreSQL
+// (ACCORD_TEST_POSTGRES; skipped with a printed reason when unreachable, failing under CI=true).
+func intelDialects(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	openStore := func(t *testing.T, cfg store.Config) *store.Store {
+		st, err := store.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	t.Run("sqlite", func(t *testing.T) { fn(t, openStore(t, store.Config{DataDir: t.TempDir()})) })
+	t.Run("postgres", func(t *testing.T) {
+		dsn := os.Getenv("ACCORD_TEST_POSTGRES")
+		if dsn == "" {
+			dsn = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+		}
+		ctx := context.Background()
+		admin, err := pgx.Connect(ctx, dsn)
+		if err == nil {
+			err = admin.Ping(ctx)
+		}
+		if err != nil {
+			msg := fmt.Sprintf("web intel: dialect=postgres NOT run: server unreachable: %v (set ACCORD_TEST_POSTGRES)", err)
+			if os.Getenv("CI") == "true" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+		t.Cleanup(func() { admin.Close(ctx) })
+		schema := fmt.Sprintf("accord_web_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, webSeq.Add(1))
+		if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE") })
+		u, _ := url.Parse(dsn)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		fn(t, openStore(t, store.Config{DSN: u.String(), DataDir: t.TempDir()}))
+	})
+}
+
+var webSeq atomic.Int64
+
+func newIntelServer(t *testing.T, st *store.Store, mod func(*IntelConfig)) (*Server, *store.Sovereignty) {
+	sv := st.Sovereignty()
+	if err := sv.Seed(context.Background(), access.SeedStates, access.SeedAgencies); err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := newTestServer(t, func(c *Config) {
+		c.NotFound = store.ErrNotFound
+		c.Intel = IntelConfig{Store: sv, Sessions: sv, STIX: func(x intel.Export) ([]byte, error) {
+			// A minimal stand-in encoder for the web tests: the ids of what was exported.
+			var ids []string
+			for _, r := range x.Reports {
+				ids = append(ids, "report:"+strconv.FormatInt(r.ID, 10))
+			}
+			for _, e := range x.Entities {
+				ids = append(ids, "entity:"+strconv.FormatInt(e.ID, 10))
+			}
+			return json.Marshal(ids)
+		}}
+		if mod != nil {
+			mod(&c.Intel)
+		}
+	})
+	return srv, sv
+}
+
+// call sends a request with optional JSON body and headers "K: V".
+func call(t testing.TB, h http.Handler, method, target string, body any, hdr ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	var rd *bytes.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req := httptest.NewRequest(method, target, rd)
+	req.RemoteAddr = "192.0.2.1:1234"
+	for _, kv := range hdr {
+		k, v, _ := strings.Cut(kv, ": ")
+		req.Header.Add(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestAuth(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		srv, sv := newIntelServer(t, st, func(c *IntelConfig) { c.LoginBurstName = 3 })
+		if _, err := sv.AddUser(ctx, store.System, store.NewUser{Name: "ana", Agency: "SEMAR", Roles: []access.Role{access.RoleAnalyst}, Password: "correct horse battery"}); err != nil {
+			t.Fatal(err)
+		}
+		if rec := call(t, srv, "GET", "/api/v1/me", nil); rec.Code != 401 {
+			t.Errorf("anonymous /me: %d", rec.Code)
+		}
+		if rec := call(t, srv, "POST", "/api/v1/login", map[string]string{"name": "ana", "password": "wrong password!"}); rec.Code != 401 {
+			t.Errorf("wrong password: %d %s", rec.Code, rec.Body)
+		}
+		// Session login: cookie + CSRF.
+		rec := call(t, srv, "POST", "/api/v1/login", map[string]string{"name": "ana", "password": "correct horse battery"})
+		if rec.Code != 200 {
+			t.Fatalf("login: %d %s", rec.Code, rec.Body)
+		}
+		var lr struct {
+			CSRF  string `json:"csrf_token"`
+			Token string `json:"token"`
+		}
+		json.Unmarshal(rec.Body.Bytes(), &lr)
+		cookie := rec.Result().Cookies()[0]
+		if cookie.Name != sessionCookie || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || lr.CSRF == "" || lr.Token != "" {
+			t.Fatalf("session cookie %+v, body %s", cookie, rec.Body)
+		}
+		ck := "Cookie: " + sessionCookie + "=" + cookie.Value
+		if rec := call(t, srv, "GET", "/api/v1/me", nil, ck); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"agency":"SEMAR"`) {
+			t.Errorf("/me with cookie: %d %s", rec.Code, rec.Body)
+		}
+		ent := map[string]any{"kind": "vessel", "name": "Lancha 1", "markings": map[string]any{"originator": "SEMAR", "tlp": "GREEN"}}
+		if rec := call(t, srv, "POST", "/api/v1/entities", ent, ck); rec.Code != 403 || !strings.Contains(rec.Body.String(), "csrf") {
+			t.Errorf("POST without CSRF: %d %s", rec.Code, rec.Body)
+		}
+		if rec := call(t, srv, "POST", "/api/v1/entities", ent, ck, csrfHeader+": wrong"); rec.Code != 403 {
+			t.Errorf("POST with a wrong CSRF token: %d", rec.Code)
+		}
+		if rec := call(t, srv, "POST", "/api/v1/entities", ent, ck, csrfHeader+": "+lr.CSRF); rec.Code != 201 {
+			t.Errorf("POST with CSRF: %d %s", rec.Code, rec.Body)
+		}
+		// The session cookie is not a bearer token and vice versa.
+		if rec := call(t, srv, "GET", "/api/v1/me", nil, "Authorization: Bearer "+cookie.Value); rec.Code != 401 {
+			t.Errorf("session token used as bearer: %d", rec.Code)
+		}
+		// Token login.
+		rec = call(t, srv, "POST", "/api/v1/login", map[string]string{"name": "ana", "password": "correct horse battery", "kind": "token"})
+		json.Unmarshal(rec.Body.Bytes(), &lr)
+		if rec.Code != 200 || lr.Token == "" || len(rec.Result().Cookies()) != 0 {
+			t.Fatalf("token login: %d %s", rec.Code, rec.Body)
+		}
+		bearer := "Authorization: Bearer " + lr.Token
+		if rec := call(t, srv, "POST", "/api/v1/entities", ent, bearer); rec.Code != 201 {
+			t.Errorf("bearer POST (no CSRF needed): %d %s", rec.Code, rec.Body)
+		}
+		if rec := call(t, srv, "GET", "/api/v1/me", nil, "Cookie: "+sessionCookie+"="+lr.Token); rec.Code != 401 {
+			t.Errorf("API token used as cookie: %d", rec.Code)
+		}
+		if rec := call(t, srv, "POST", "/api/v1/logout", nil, bearer); rec.Code != 200 {
+			t.Errorf("logout: %d %s", rec.Code, rec.Body)
+		}
+		if rec := call(t, srv, "GET", "/api/v1/me", nil, bearer); rec.Code != 401 {
+			t.Errorf("token after logout: %d", rec.Code)
+		}
+		if rec := call(t, srv, "POST", "/api/v1/logout", nil, ck); rec.Code != 403 {
+			t.Errorf("session logout without CSRF: %d", rec.Code)
+		}
+		// Rate limit: the name's bucket (3) is spent by the 3 logins above; the next answers 429
+		// before checking the password.
+		rec = call(t, srv, "POST", "/api/v1/login", map[string]string{"name": "ana", "password": "correct horse battery"})
+		if rec.Code != 429 || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("4th login: %d %s", rec.Code, rec.Body)
+		}
+		for _, body := range []string{`{`, `{"name":"ana","password":"x","extra":1}`, `{"name":"","password":""}`, `{"name":"a","password":"b","kind":"cookie"}`} {
+			req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(body))
+			req.RemoteAddr = "192.0.2.9:1"
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != 400 {
+				t.Errorf("login body %s: %d %s", body, rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+func TestLimiter(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := newLimiter(2, time.Minute, func() time.Time { return now })
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := l.allow("k"); ok != want {
+			t.Errorf("attempt %d: %v", i, ok)
+		}
+	}
+	if ok, _ := l.allow("other"); !ok {
+		t.Error("keys share a bucket")
+	}
+	now = now.Add(30 * time.Second)
+	if ok, wait := l.allow("k"); ok || wait != 30*time.Second {
+		t.Errorf("after 30 s: %v, wait %s", ok, wait)
+	}
+	now = now.Add(31 * time.Second)
+	if ok, _ := l.allow("k"); !ok {
+		t.Error("not refilled after a minute")
+	}
+}
+
+// apiOracle is the web test's own statement of the releasability rules (see the store's
+// leak matrix for the same rules over the store API).
+func apiOracle(role, agency, state, name string, m apiMark) bool {
+	if role == "monitor" {
+		return false
+	}
+	if agency == m.orig {
+		return true
+	}
+	switch m.tlp {
+	case "CLEAR":
+		return true
+	case "GREEN":
+		return len(m.rel) == 0 || slices.Contains(m.rel, "state:"+state) || slices.Contains(m.rel, "agency:"+agency)
+	case "AMBER":
+		return slices.Contains(m.rel, "state:"+state) || slices.Contains(m.rel, "agency:"+agency)
+	case "RED":
+		return slices.Contains(m.redTo, name)
+	}
+	return false
+}
+
+type apiMark struct {
+	orig, tlp string
+	rel       []string // "state:X" / "agency:Y"
+	redTo     []string // user names
+}
+
+// TestAPILeakMatrix drives the HTTP API as each user (8 roles × 4 agencies of 2 states) over
+// reports and entities of every TLP level and several REL TO lists, on every read route.
+func TestAPILeakMatrix(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		srv, sv := newIntelServer(t, st, func(c *IntelConfig) { c.LoginBurstIP, c.LoginBurstName = 1000, 10 })
+		agencies := []struct{ code, state string }{{"SEMAR", "MEX"}, {"FGR", "MEX"}, {"USCG", "USA"}, {"DEA", "USA"}}
+		type tu struct {
+			name, agency, state, role, bearer string
+			id                                int64
+		}
+		var users []*tu
+		byName := map[string]*tu{}
+		for _, a := range agencies {
+			for _, r := range access.Roles {
+				u := &tu{name: a.code + "-" + string(r), agency: a.code, state: a.state, role: string(r)}
+				au, err := sv.AddUser(ctx, store.System, store.NewUser{Name: u.name, Agency: a.code, Roles: []access.Role{r}, Password: "matrix password 1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				u.id = au.ID
+				users = append(users, u)
+				byName[u.name] = u
+			}
+		}
+		var marks []apiMark
+		for _, orig := range []string{"SEMAR", "DEA"} {
+			marks = append(marks,
+				apiMark{orig: orig, tlp: "CLEAR"},
+				apiMark{orig: orig, tlp: "GREEN"},
+				apiMark{orig: orig, tlp: "GREEN", rel: []string{"state:USA"}},
+				apiMark{orig: orig, tlp: "GREEN", rel: []string{"agency:FGR"}},
+				apiMark{orig: orig, tlp: "AMBER"},
+				apiMark{orig: orig, tlp: "AMBER", rel: []string{"state:MEX"}},
+				apiMark{orig: orig, tlp: "AMBER", rel: []string{"agency:USCG", "agency:SEMAR"}},
+				apiMark{orig: orig, tlp: "AMBER+STRICT"},
+				apiMark{orig: orig, tlp: "RED", redTo: []string{"USCG-analyst"}},
+				apiMark{orig: orig, tlp: "RED", redTo: []string{"FGR-approver", "SEMAR-oversight"}},
+			)
+		}
+		now := time.Now().UTC().Truncate(time.Second)
+		reportMark := map[int64]apiMark{}
+		entityMark := map[int64]apiMark{}
+		for i, m := range marks {
+			am := access.Markings{Originator: m.orig, TLP: access.TLP(m.tlp)}
+			for _, r := range m.rel {
+				tg, _ := access.ParseTarget(r)
+				am.RelTo = append(am.RelTo, tg)
+			}
+			for _, n := range m.redTo {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetUser, Value: strconv.FormatInt(byName[n].id, 10)})
+			}
+			eid, err := sv.CreateEntity(ctx, store.System, intel.Entity{Kind: intel.Vessel, Name: fmt.Sprintf("Vessel %d", i), Markings: am})
+			if err != nil {
+				t.Fatal(err)
+			}
+			entityMark[eid] = m
+			rid, err := sv.CreateReport(ctx, store.System, intel.Report{Markings: am, Discipline: intel.SIGINT, Grade: access.Grade{Reliability: 'C', Credibility: 3},
+				Observed: now.Add(-time.Duration(i) * time.Minute), Location: &intel.Point{Lat: 18, Lon: -94}, Title: fmt.Sprintf("apiword %d", i),
+				Entities: []intel.Mention{{EntityID: eid, Stance: intel.Supports}}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reportMark[rid] = m
+		}
+		cases := 0
+		for _, u := range users {
+			rec := call(t, srv, "POST", "/api/v1/login", map[string]string{"name": u.name, "password": "matrix password 1", "kind": "token"})
+			var lr struct{ Token string }
+			if json.Unmarshal(rec.Body.Bytes(), &lr); rec.Code != 200 || lr.Token == "" {
+				t.Fatalf("login %s: %d %s", u.name, rec.Code, rec.Body)
+			}
+			bearer := "Authorization: Bearer " + lr.Token
+			wantR := func(id int64) bool { return apiOracle(u.role, u.agency, u.state, u.name, reportMark[id]) }
+			wantE := func(id int64) bool { return apiOracle(u.role, u.agency, u.state, u.name, entityMark[id]) }
+			listIDs := func(target, key string) map[int64]bool {
+				rec := call(t, srv, "GET", target, nil, bearer)
+				if rec.Code != 200 {
+					t.Fatalf("%s as %s: %d %s", target, u.name, rec.Code, rec.Body)
+				}
+				got := map[int64]bool{}
+				if key == "features" {
+					var fc struct {
+						Features []struct {
+							Properties struct{ ID int64 } `json:"properties"`
+						} `json:"features"`
+					}
+					json.Unmarshal(rec.Body.Bytes(), &fc)
+					for _, f := range fc.Features {
+						got[f.Properties.ID] = true
+					}
+					return got
+				}
+				var body map[string][]struct {
+					ID       int64 `json:"id"`
+					Entities []struct {
+						EntityID int64 `json:"entity_id"`
+					} `json:"entities"`
+				}
+				json.Unmarshal(rec.Body.Bytes(), &body)
+				for _, r := range body[key] {
+					got[r.ID] = true
+					for _, m := range r.Entities {
+						if !wantE(m.EntityID) {
+							t.Errorf("LEAK %s: %s saw entity %d through report %d", target, u.name, m.EntityID, r.ID)
+						}
+					}
+				}
+				return got
+			}
+			for _, path := range []struct{ target, key string }{
+				{"/api/v1/reports?limit=1000", "reports"},
+				{"/api/v1/reports/search?q=APIWORD&limit=1000", "reports"},
+				{"/api/v1/reports/map?bbox=-95,17,-93,19&limit=1000", "features"},
+			} {
+				got := listIDs(path.target, path.key)
+				for id := range reportMark {
+					cases++
+					if got[id] != wantR(id) {
+						t.Errorf("%s as %s: report %d (%+v) received=%v, releasable=%v", path.target, u.name, id, reportMark[id], got[id], wantR(id))
+					}
+				}
+			}
+			got := listIDs("/api/v1/entities?limit=1000", "entities")
+			for id := range entityMark {
+				cases++
+				if got[id] != wantE(id) {
+					t.Errorf("entities as %s: entity %d (%+v) received=%v, releasable=%v", u.name, id, entityMark[id], got[id], wantE(id))
+				}
+			}
+			for id := range reportMark {
+				cases += 2
+				rec := call(t, srv, "GET", "/api/v1/reports/"+strconv.FormatInt(id, 10), nil, bearer)
+				if (rec.Code == 200) != wantR(id) || (rec.Code != 200 && rec.Code != 404) {
+					t.Errorf("GET report %d as %s: %d, releasable=%v", id, u.name, rec.Code, wantR(id))
+				}
+				if rec.Code == 404 && !strings.Contains(rec.Body.String(), "no such record") {
+					t.Errorf("404 body says more than 'no such record': %s", rec.Body)
+				}
+				var eid int64
+				for e, m := range entityMark {
+					if fmt.Sprint(m) == fmt.Sprint(reportMark[id]) {
+						eid = e
+					}
+				}
+				rec = call(t, srv, "GET", "/api/v1/corroboration?entity="+strconv.FormatInt(eid, 10)+"&lat=18&lon=-94&radius_nm=5", nil, bearer)
+				if (rec.Code == 200) != wantE(eid) {
+					t.Errorf("corroboration of entity %d as %s: %d, releasable=%v", eid, u.name, rec.Code, wantE(eid))
+				}
+				var sc struct {
+					Groups []struct{ Reports []int64 } `json:"groups"`
+				}
+				json.Unmarshal(rec.Body.Bytes(), &sc)
+				for _, g := range sc.Groups {
+					for _, rid := range g.Reports {
+						if !wantR(rid) {
+							t.Errorf("LEAK corroboration as %s: report %d", u.name, rid)
+						}
+					}
+				}
+			}
+			for id := range entityMark {
+				cases++
+				rec := call(t, srv, "GET", "/api/v1/entities/"+strconv.FormatInt(id, 10), nil, bearer)
+				if (rec.Code == 200) != wantE(id) {
+					t.Errorf("GET entity %d as %s: %d, releasable=%v", id, u.name, rec.Code, wantE(id))
+				}
+			}
+			rec = call(t, srv, "GET", "/api/v1/export.stix", nil, bearer)
+			if u.role == "monitor" {
+				if rec.Code != 403 {
+					t.Errorf("monitor export: %d", rec.Code)
+				}
+			} else {
+				var ids []string
+				json.Unmarshal(rec.Body.Bytes(), &ids)
+				for id := range reportMark {
+					cases++
+					if slices.Contains(ids, "report:"+strconv.FormatInt(id, 10)) != wantR(id) {
+						t.Errorf("export as %s: report %d included=%v, releasable=%v", u.name, id, !wantR(id), wantR(id))
+					}
+				}
+			}
+		}
+		t.Logf("API leak matrix (%s): %d users × %d marking variants, %d (user, record, route) cases", st.Dialect(), len(users), len(marks), cases)
+	})
+}
