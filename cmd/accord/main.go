@@ -79,6 +79,7 @@ func commands() map[string]command {
 		"witness":  {"witness role: cosign consistent checkpoints of other logs: `accord witness serve --log-key VKEY`", cmdWitness},
 		"where":    {"jurisdiction of a point: `accord where [--json] LAT LON`, or `accord where --csv` on lat,lon lines", cmdWhere},
 		"detect":   {"behaviour alerts (gap, encounter, loitering, zone_entry, speed, identity) over recorded AIS: `accord detect [--json] FILE...`", cmdDetect},
+		"user":     {"administer users, roles, tokens: `accord user add --name N --agency SEMAR --role analyst` (password on stdin)", cmdUser},
 	}
 }
 
