@@ -1,6 +1,8 @@
 // The map style, defined here in full: a sea background, land and coastline from the local
-// Natural Earth GeoJSON, and the vessel and track layers. No tiles, glyphs or sprites are loaded
-// from anywhere, so there are no text layers: labels live in HTML (the side panel).
+// Natural Earth GeoJSON, the maritime zones of the jurisdiction engine (GET /api/v1/zones) and
+// the track of the selected vessel. Vessels are drawn by the custom layer in vessellayer.js. No
+// tiles, glyphs or sprites are loaded from anywhere, so there are no text layers: labels live in
+// HTML (legend, panel, the Western Gap marker).
 
 // Ship categories from the ITU-R M.1371 ship and cargo type, with their map colours.
 export const categories = [
@@ -15,8 +17,6 @@ export const categories = [
   ['pleasure', '#e64980'],
   ['other', '#868e96'],
 ];
-
-export const colour = Object.fromEntries(categories);
 
 // category maps an ITU-R M.1371 ship type (0..99; 0 or absent when unknown) to a category key.
 export function category(t) {
@@ -33,11 +33,18 @@ export function category(t) {
   return 'other';
 }
 
+const catIndex = Object.fromEntries(categories.map(([c], i) => [c, i]));
+export const categoryIndex = (t) => catIndex[category(t)];
+
+// Zone colours: a hue per state, stronger near the coast. High seas (the Western Gap among them)
+// are hatched yellow; the treaty line is a dashed dark red line.
+export const stateColours = [['MEX', '#1b7f3b'], ['USA', '#1c5fb4']];
+export const otherStateColour = '#6b6b6b';
+export const zoneOpacity = [['territorial_sea', 0.42], ['internal_waters', 0.42], ['contiguous_zone', 0.26], ['eez', 0.12]];
+export const highSeasColour = '#f2d36b';
+export const treatyColour = '#9b1c1c';
+
 const empty = { type: 'FeatureCollection', features: [] };
-
-const colourByCategory = ['match', ['get', 'cat'], ...categories.flat(), '#868e96'];
-
-export const vesselLayers = ['vessels-dot', 'vessels-arrow'];
 
 // style returns the style object; basemapURL must be absolute (the worker fetches it).
 export function style(basemapURL) {
@@ -45,78 +52,48 @@ export function style(basemapURL) {
     version: 8,
     sources: {
       basemap: { type: 'geojson', data: basemapURL, attribution: '' },
-      vessels: { type: 'geojson', data: empty },
+      zones: { type: 'geojson', data: empty },
       track: { type: 'geojson', data: empty },
     },
     layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': '#a5c4dc' } },
+      { id: 'sea', type: 'background', paint: { 'background-color': '#b9d3e6' } },
+      {
+        id: 'zones-high-seas', type: 'fill', source: 'zones',
+        filter: ['==', ['get', 'zone'], 'high_seas'],
+        paint: { 'fill-color': highSeasColour, 'fill-opacity': 0.45, 'fill-antialias': false },
+      },
+      {
+        id: 'zones', type: 'fill', source: 'zones',
+        filter: ['match', ['get', 'zone'], ['territorial_sea', 'internal_waters', 'contiguous_zone', 'eez'], true, false],
+        paint: {
+          'fill-color': ['match', ['get', 'state'], ...stateColours.flat(), otherStateColour],
+          'fill-opacity': ['match', ['get', 'zone'], ...zoneOpacity.flat(), 0.1],
+          'fill-antialias': false,
+        },
+      },
       {
         id: 'land', type: 'fill', source: 'basemap', filter: ['==', ['get', 'kind'], 'land'],
         paint: { 'fill-color': '#efebe2' },
       },
       {
         id: 'coastline', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'land'],
-        paint: { 'line-color': '#5f7f99', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.5] },
+        paint: { 'line-color': '#4f6f89', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.5] },
       },
       {
         id: 'borders', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'border'],
-        paint: { 'line-color': '#a39e93', 'line-width': 0.8, 'line-dasharray': [3, 2] },
+        paint: { 'line-color': '#8a857b', 'line-width': 0.8, 'line-dasharray': [3, 2] },
+      },
+      {
+        // Lines of the zones document: the US–Mexico treaty line (zone "treaty_line" or any line).
+        id: 'treaty-line', type: 'line', source: 'zones',
+        filter: ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false],
+        paint: { 'line-color': treatyColour, 'line-width': 2, 'line-dasharray': [4, 2] },
       },
       {
         id: 'track-line', type: 'line', source: 'track',
         layout: { 'line-join': 'round', 'line-cap': 'round' },
-        paint: { 'line-color': '#212529', 'line-width': 2, 'line-opacity': 0.8 },
-      },
-      {
-        id: 'vessels-selected', type: 'circle', source: 'vessels', filter: ['==', ['get', 'mmsi'], -1],
-        paint: { 'circle-radius': 13, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#212529', 'circle-stroke-width': 2 },
-      },
-      {
-        // Vessels without a usable course (or stopped): a dot.
-        id: 'vessels-dot', type: 'circle', source: 'vessels', filter: ['!', ['has', 'rot']],
-        paint: {
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 3, 10, 6],
-          'circle-color': colourByCategory,
-          'circle-stroke-color': '#1b1b1b',
-          'circle-stroke-width': 0.8,
-        },
-      },
-      {
-        // Vessels under way: an arrow along the heading (or the course when no heading).
-        id: 'vessels-arrow', type: 'symbol', source: 'vessels', filter: ['has', 'rot'],
-        layout: {
-          'icon-image': ['concat', 'arrow-', ['get', 'cat']],
-          'icon-rotate': ['get', 'rot'],
-          'icon-rotation-alignment': 'map',
-          'icon-allow-overlap': true,
-          'icon-ignore-placement': true,
-          'icon-size': ['interpolate', ['linear'], ['zoom'], 3, 0.6, 10, 1],
-        },
+        paint: { 'line-color': '#111111', 'line-width': 2.5, 'line-opacity': 0.85 },
       },
     ],
   };
-}
-
-// addArrowImages draws one arrow icon per category (no sprite file is fetched).
-export function addArrowImages(map) {
-  const ratio = 2;
-  const size = 22 * ratio;
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = size;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  for (const [cat, fill] of categories) {
-    ctx.clearRect(0, 0, size, size);
-    ctx.beginPath();
-    ctx.moveTo(size / 2, 2 * ratio);
-    ctx.lineTo(size - 5 * ratio, size - 3 * ratio);
-    ctx.lineTo(size / 2, size - 7 * ratio);
-    ctx.lineTo(5 * ratio, size - 3 * ratio);
-    ctx.closePath();
-    ctx.fillStyle = fill;
-    ctx.fill();
-    ctx.lineWidth = 1.2 * ratio;
-    ctx.strokeStyle = '#1b1b1b';
-    ctx.stroke();
-    map.addImage('arrow-' + cat, ctx.getImageData(0, 0, size, size), { pixelRatio: ratio });
-  }
 }

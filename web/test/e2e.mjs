@@ -1,0 +1,159 @@
+// End-to-end test of the web UI in headless Chromium, against a running server:
+//
+//   node web/test/e2e.mjs http://127.0.0.1:8080 /tmp/shots     (or ACCORD_SCREENSHOTS=/tmp/shots)
+//
+// It checks, and saves a screenshot of each step:
+//   - the map page renders vessels; a click opens the vessel panel with static data, the
+//     jurisdiction (or its "not available" state) and the 24 h track;
+//   - keyboard use: the first Tab reaches the skip link, which moves focus to the content; every
+//     focused control shows a visible focus ring; navigation links work from the keyboard;
+//   - every page (Map, Alerts, Cases, Operations, Consent inbox, Oversight, Sign in) has a title
+//     and a one-line explanation, and shows its data or a clear error state that says what to do
+//     (a route the server lacks must give the "not available on this server" state);
+//   - the text on every page reaches WCAG AA contrast;
+//   - the language switches between Spanish and English, the choice survives a reload, and
+//     numbers and dates follow the language;
+//   - no request goes to any host but the server, nothing breaks the CSP, no console error, no
+//     missing message.
+import { launch, guardedPage, cspViolations, shot, shotsDir, waitVessels, vesselsDrawn, finish, timeoutMs, missingRoutes } from './lib.mjs';
+import { contrastProblems, focusIndicator } from './a11y.mjs';
+
+const [base, dirArg] = process.argv.slice(2);
+if (!base) {
+  console.error('usage: node web/test/e2e.mjs BASE_URL [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+const dir = shotsDir(dirArg);
+const problems = [];
+const check = (ok, msg) => { if (!ok) problems.push(msg); };
+const browser = await launch();
+try {
+  const { page } = await guardedPage(browser, base, problems, { locale: 'es-MX' });
+  const res = await page.goto(base + '/', { waitUntil: 'load', timeout: timeoutMs });
+  if (!res.ok()) throw new Error(`GET / answered ${res.status()}`);
+  check(await page.evaluate(() => document.documentElement.lang) === 'es', 'a Spanish browser should get the page in Spanish');
+
+  // Keyboard: skip link first, then the navigation, each with a visible focus ring; the skip
+  // link moves focus to the content.
+  await page.keyboard.press('Tab');
+  let f = await page.evaluate(focusIndicator);
+  check(f.id === 'skip', `the first Tab should reach the skip link, got ${JSON.stringify(f)}`);
+  check(f.visible, `the skip link shows no focus ring: ${f.outline}`);
+  await page.keyboard.press('Tab');
+  f = await page.evaluate(focusIndicator);
+  check(f.visible && f.tag === 'a' && /#\/map$/.test(await page.evaluate(() => document.activeElement.getAttribute('href'))),
+    `the second Tab should reach the first navigation link with a focus ring, got ${JSON.stringify(f)}`);
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  check(await page.evaluate(() => document.activeElement.id) === 'main', 'the skip link should move focus to the main content');
+  await page.keyboard.press('Tab');
+  f = await page.evaluate(focusIndicator);
+  check(f.visible && await page.evaluate(() => document.getElementById('main').contains(document.activeElement)),
+    `Tab after the skip link should reach a control of the page with a focus ring, got ${JSON.stringify(f)}`);
+
+  // Map: vessels, then a click on one opens its panel.
+  const n = await waitVessels(page, 1);
+  console.log(`vessels drawn: ${n}; header count: ${await page.textContent('#count')}`);
+  const renderer = await page.evaluate(() => {
+    const gl = window.accord.map.getCanvas().getContext('webgl2');
+    const ext = gl && gl.getExtension('WEBGL_debug_renderer_info');
+    return ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : 'unknown';
+  });
+  console.log(`WebGL renderer: ${renderer}`);
+  await page.waitForTimeout(2500); // a refresh and its glide
+  const seen = await vesselsDrawn(page, 12);
+  console.log(`vessels visibly drawn where the layer puts them: ${seen.drawn} of ${seen.sampled} sampled`);
+  check(seen.sampled >= 5 && seen.drawn >= Math.ceil(0.8 * seen.sampled), `vessels are not visibly drawn: ${JSON.stringify(seen)}`);
+  const target = await page.evaluate(() => {
+    const { layer, map } = window.accord;
+    const r = map.getCanvas().getBoundingClientRect();
+    for (let i = 0; i < layer.n; i++) {
+      const m = layer.mmsi[i];
+      const p = layer.screenPoint(m);
+      if (p.x > 320 && p.x < r.width - 400 && p.y > 60 && p.y < r.height - 60) return { x: r.left + p.x, y: r.top + p.y, mmsi: m };
+    }
+    return null;
+  });
+  check(target, 'no vessel drawn in the clickable part of the map');
+  if (target) {
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction(() => {
+      const s = window.accord.mapState;
+      return !document.getElementById('panel').hidden && s.detail && s.trackCount !== null && (s.where || s.whereError);
+    }, null, { timeout: timeoutMs, polling: 250 });
+    const title = await page.textContent('#panel-title');
+    console.log(`panel for ${target.mmsi}: ${title}; ${await page.textContent('#panel-track')}`);
+    check(await page.evaluate((m) => window.accord.mapState.selected === m, target.mmsi), 'the clicked vessel is not the selected one');
+    const where = await page.evaluate(() => {
+      const s = window.accord.mapState;
+      return s.where ? 'answer' : s.whereError.kind;
+    });
+    console.log(`jurisdiction in the panel: ${where}`);
+    check(where === 'answer' || (['missing', 'unavailable'].includes(where) && await page.$(`#panel-body .error[data-kind="${where}"]`)),
+      `the panel should show the jurisdiction or its "not available" state, got ${where}`);
+    await page.waitForTimeout(600); // let the track draw
+    await shot(page, dir, '01-map-vessel-es');
+    await page.keyboard.press('Escape');
+    check(await page.evaluate(() => document.getElementById('panel').hidden), 'Escape should close the vessel panel');
+  }
+  const zones = await page.evaluate(() => window.accord.mapState.zones === 'ok' ? 'ok' : window.accord.mapState.zones?.kind);
+  console.log(`zones: ${zones}`);
+  check(zones === 'ok' || (process.env.E2E_NO_ZONES && ['missing', 'unavailable'].includes(zones)), `the zones should load, got ${zones}`);
+  for (const p of await page.evaluate(contrastProblems)) problems.push(`contrast on map: ${p}`);
+
+  // Every page, reached through its navigation link.
+  const pages = ['alerts', 'cases', 'operations', 'consent', 'oversight', 'map'];
+  let k = 2;
+  for (const id of pages) {
+    await page.click(`#nav a[href="#/${id}"]`);
+    await page.waitForFunction((pid) => document.body.dataset.page === pid, id);
+    if (id !== 'map') {
+      // Loaded: either content or an error box.
+      await page.waitForFunction(() => !document.querySelector('#view-page [role=status]')?.textContent.match(/Cargando|Loading/) || document.querySelector('#view-page .error'), null, { timeout: timeoutMs });
+      await page.waitForTimeout(200);
+    }
+    const head = await page.evaluate(() => ({ title: document.getElementById('page-title').textContent, intro: document.getElementById('page-intro').textContent }));
+    check(head.title && head.intro.length > 30, `page ${id}: title or one-line explanation missing (${JSON.stringify(head)})`);
+    const err = await page.evaluate(() => { const e = document.querySelector('#view-page:not([hidden]) .error'); return e ? { kind: e.dataset.kind, text: e.textContent } : null; });
+    if (err) {
+      console.log(`page ${id}: ${err.kind}: ${err.text}`);
+      check(err.kind === 'missing', `page ${id} shows an unexpected error: ${err.kind}: ${err.text}`);
+      check(/servidor|server/i.test(err.text), `page ${id}: the error should say what to do: ${err.text}`);
+    } else {
+      console.log(`page ${id}: ${head.title}: content shown`);
+    }
+    for (const p of await page.evaluate(contrastProblems)) problems.push(`contrast on ${id}: ${p}`);
+    await shot(page, dir, `${String(k++).padStart(2, '0')}-${id}-es`);
+  }
+
+  // Sign-in page through the header link.
+  await page.click('#user a[href="#/login"]').catch(() => page.goto(base + '/#/login'));
+  await page.waitForSelector('#login-user');
+  await shot(page, dir, `${String(k++).padStart(2, '0')}-login-es`);
+
+  // Language: switch to English, check, reload, still English.
+  const esNav = await page.textContent('#nav a[href="#/map"]');
+  await page.selectOption('#lang', 'en');
+  await page.click('#nav a[href="#/map"]');
+  const en = await page.evaluate(() => ({ lang: document.documentElement.lang, nav: document.querySelector('#nav a[href="#/map"]').textContent, title: document.getElementById('page-title').textContent, skip: document.getElementById('skip').textContent }));
+  check(en.lang === 'en' && en.nav === 'Map' && en.skip === 'Skip to content' && esNav === 'Mapa', `language switch: ${esNav} → ${JSON.stringify(en)}`);
+  await page.reload({ waitUntil: 'load' });
+  await waitVessels(page, 1);
+  const after = await page.evaluate(() => ({ lang: document.documentElement.lang, sel: document.getElementById('lang').value, intro: document.getElementById('page-intro').textContent }));
+  check(after.lang === 'en' && after.sel === 'en' && /^Live vessels/.test(after.intro), `the language choice should survive a reload: ${JSON.stringify(after)}`);
+  // Numbers follow the language: 12345.6 is "12,345.6" in English and "12,345.6"/"12 345,6" in Spanish.
+  const nums = await page.evaluate(() => [new Intl.NumberFormat('en').format(12345.6), document.getElementById('count').textContent]);
+  console.log(`English number format: ${nums[0]}; vessel count shown: ${nums[1]}`);
+  await page.waitForTimeout(500);
+  await shot(page, dir, `${String(k++).padStart(2, '0')}-map-en`);
+  await page.selectOption('#lang', 'es');
+  check(await page.evaluate(() => document.getElementById('page-intro').textContent.startsWith('Buques')), 'switching back to Spanish should translate the page');
+
+  await cspViolations(page, problems);
+  console.log(`API routes this server lacks (shown as "not available"): ${[...missingRoutes].sort().join(' ') || 'none'}`);
+} catch (err) {
+  problems.push(err.stack || err.message);
+} finally {
+  await browser.close();
+}
+finish(problems);
