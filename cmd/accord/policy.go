@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"accord/internal/jurisdiction"
+	"accord/internal/ops"
+	"accord/internal/policy"
+)
+
+// cmdPolicy is `accord policy check FILE` (the what-if interface for legal officers) and
+// `accord policy rules` (the rule table). See docs/policy.md.
+func cmdPolicy(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || (args[0] != "check" && args[0] != "rules") {
+		fmt.Fprintln(e.stderr, "usage: accord policy check [flags] FILE|-   decide one operation (JSON, docs/policy.md)\n       accord policy rules [--json]         list the rules with their citations")
+		return errUsageShown
+	}
+	if args[0] == "rules" {
+		return policyRules(e, args[1:])
+	}
+	fs := newFlagSet(e, "policy check", "policy check [--root DIR] [--cache DIR] [--policy-config FILE] FILE|-")
+	root := fs.String("root", ".", "repository root holding node_modules (boundary and population data) with ../shared/data beside it (ACCORD_ROOT)")
+	cache := fs.String("cache", "", "jurisdiction cache directory, ~30 MB (ACCORD_JURISDICTION_CACHE; default <user cache dir>/accord/jurisdiction, shared with the tests)")
+	polCfg := fs.String("policy-config", "", "JSON file of policy settings (rule switches, thresholds, authorities); see docs/policy.md")
+	var cfg Config
+	apply := commonFlags(fs, e, &cfg)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := apply(); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("policy check: want exactly one FILE (or - for stdin): %w", errUsageShown)
+	}
+	name := fs.Arg(0)
+	b, err := readInput(e, name)
+	if err != nil {
+		return fmt.Errorf("policy check: %w", err)
+	}
+	op, err := ops.ParseJSON(b)
+	if err != nil {
+		return fmt.Errorf("policy check %s:\n%w\n(the format is in docs/policy.md)", name, err)
+	}
+	pc := policy.DefaultConfig()
+	if *polCfg != "" {
+		if pc, err = loadPolicyConfig(*polCfg); err != nil {
+			return err
+		}
+	}
+	if r := e.getenv("ACCORD_ROOT"); r != "" && *root == "." {
+		*root = r
+	}
+	if *cache == "" {
+		*cache = e.getenv("ACCORD_JURISDICTION_CACHE")
+	}
+	if *cache == "" {
+		if d, err := os.UserCacheDir(); err == nil {
+			*cache = filepath.Join(d, "accord", "jurisdiction")
+		} else {
+			*cache = filepath.Join(cfg.DataDir, "cache", "jurisdiction")
+		}
+	}
+	log, err := newLogger(cfg.Log, e.stderr)
+	if err != nil {
+		return err
+	}
+	where, err := jurisdiction.Load(ctx, jurisdiction.DefaultConfig(*root, *cache), log)
+	if err != nil {
+		return fmt.Errorf("policy check: jurisdiction engine (boundary data under %s; run `npm ci`, or set --root): %w", *root, err)
+	}
+	people, err := policy.LoadCities(policy.CitiesPath(*root))
+	if err != nil {
+		return fmt.Errorf("policy check: %w", err)
+	}
+	eng, err := policy.New(pc, where, people)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(eng.Decide(op))
+}
+
+func readInput(e *env, name string) ([]byte, error) {
+	var r io.Reader = e.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, ops.MaxJSONBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return b, nil
+}
+
+func loadPolicyConfig(path string) (policy.Config, error) {
+	pc := policy.DefaultConfig()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return pc, fmt.Errorf("policy config: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pc); err != nil {
+		return pc, fmt.Errorf("policy config %s: %w (see docs/policy.md for the fields)", path, describeJSONError(b, err))
+	}
+	return pc, nil
+}
+
+func policyRules(e *env, args []string) error {
+	fs := newFlagSet(e, "policy rules", "policy rules [--json]")
+	asJSON := fs.Bool("json", false, "print the rules as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	rules := policy.Rules()
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rules)
+	}
+	for _, r := range rules {
+		fmt.Fprintf(e.stdout, "%s v%d\n  %s\n  [%s]\n", r.ID, r.Version, r.Summary, r.Citation)
+	}
+	return nil
+}
