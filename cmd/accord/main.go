@@ -74,6 +74,7 @@ func commands() map[string]command {
 		"ingest":   {"ingest NMEA AIS files (plain or .gz, globs) into the store", cmdIngest},
 		"simulate": {"generate AIS traffic for a named scenario, with its ground truth", cmdSimulate},
 		"ais":      {"AIS tools: `accord ais decode [--format json|gpsd] [--stats] [FILE...|-]`", cmdAIS},
+		"policy":   {"decide an operation under the law as rules: `accord policy check FILE|-`, `accord policy rules`", cmdPolicy},
 		"init":     {"prepare a node: data directory, signing key (0600), database and ledger: `accord init --data DIR`", cmdInit},
 		"ledger":   {"tamper-evident ledger: `accord ledger verify|checkpoint|proof|verify-bundle|vkey`", cmdLedger},
 		"witness":  {"witness role: cosign consistent checkpoints of other logs: `accord witness serve --log-key VKEY`", cmdWitness},
