@@ -54,6 +54,9 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 	sc.CheckpointInterval = 0
 	st, err := store.Open(ctx, sc, log)
 	if err != nil {
+		if created {
+			os.Remove(keyPath) // never leave a key that does not match the database
+		}
 		return fmt.Errorf("init: open store (%s): %w", storeWhere(cfg), err)
 	}
 	defer st.Close()
@@ -64,6 +67,21 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 	size, err := st.Ledger().Size(ctx)
 	if err != nil {
 		return err
+	}
+	if size > 0 && created {
+		// A new key for an existing log: a key rotation (docs/ledger.md). Record it, so the
+		// switch is itself on the record; checkpoints from now on are signed by the new key.
+		if _, err := st.Ledger().Append(ctx, ledger.Event{
+			Actor:      ledger.Actor{User: "system", Agency: "accord", State: cfg.Node.State},
+			Action:     "ledger.key.rotate",
+			RecordType: "node",
+			RecordID:   cfg.Node.ID,
+			Content:    ledger.ContentHash([]byte(key.VerifierKey)),
+			Meta:       []ledger.Meta{{Key: "log-key", Value: key.VerifierKey}},
+		}); err != nil {
+			return fmt.Errorf("init: record the key rotation: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "new log key for an existing ledger of %d entries: key rotated; verify older checkpoints with --retired-key OLD-VKEY\n", size)
 	}
 	if size == 0 {
 		// The first entry records the node's creation, so even an idle log has a signed head.
