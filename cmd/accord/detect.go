@@ -13,12 +13,17 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"accord/internal/ais"
 	"accord/internal/detect"
 	"accord/internal/ingest"
 	"accord/internal/jurisdiction"
+	"accord/internal/ledger"
+	"accord/internal/store"
+	"accord/internal/web"
 )
 
 // cmdDetect runs every behaviour detector over recorded AIS (NMEA files, or CSV track files)
@@ -231,4 +236,168 @@ func loadDetectPorts(list, root string, e *env, log *slog.Logger) (*detect.PortI
 		log.Warn("more port list rows left out", "count", x.Skipped-len(x.Problems))
 	}
 	return x, nil
+}
+
+// liveDetector runs the behaviour detectors on the ingest stream of `accord serve`: it is the
+// pipeline's sink, passing each batch to the store first and then, once persisted, to the
+// detectors; each alert (open, then final) is written with its ledger entry by a writer
+// goroutine, so that detection never waits on the database.
+type liveDetector struct {
+	next  ingest.Sink
+	st    *store.Store
+	log   *slog.Logger
+	actor ledger.Actor
+	node  string // node state, the originator when feeds of several agencies mix
+
+	mu         sync.Mutex
+	det        *detect.Detector
+	tlp        string // most restrictive TLP of the feeds seen
+	originator string
+
+	out     chan alertWrite
+	dropped atomic.Int64
+	done    chan struct{}
+}
+
+type alertWrite struct {
+	a    detect.Alert
+	mark store.AlertMarking
+}
+
+var tlpRank = map[string]int{"CLEAR": 0, "GREEN": 1, "AMBER": 2, "AMBER+STRICT": 3, "RED": 4}
+
+// startLiveDetector wires the detectors between the pipeline and the store. loc returns the
+// jurisdiction engine once loaded (until then alerts carry zone "unknown").
+func startLiveDetector(st *store.Store, loc func() (web.Locator, error), ports detect.Ports, node NodeConfig, log *slog.Logger) (*liveDetector, error) {
+	l := &liveDetector{next: st, st: st, log: log, node: node.State, tlp: "CLEAR",
+		actor: ledger.Actor{User: "system", Agency: node.ID, State: node.State},
+		out:   make(chan alertWrite, 4096), done: make(chan struct{})}
+	locate := detect.LocatorFunc(func(lat, lon float64) detect.Place {
+		eng, err := loc()
+		if err != nil {
+			return detect.Place{Zone: "unknown", ShoreNM: math.NaN()}
+		}
+		a := eng.Lookup(lat, lon)
+		d := a.BaselineNM
+		if a.Zone == jurisdiction.ZoneUnknown {
+			d = math.NaN()
+		}
+		return detect.Place{State: a.State, Zone: string(a.Zone), Authority: a.Authority, ShoreNM: d}
+	})
+	cfg := detect.DefaultConfig()
+	cfg.EmitOpen = true
+	det, err := detect.New(cfg, locate, ports, l.emit)
+	if err != nil {
+		return nil, err
+	}
+	l.det = det
+	st.RegisterRecordSource(store.AlertRecordType, st.AlertRecords())
+	go l.writer()
+	return l, nil
+}
+
+// emit runs under l.mu (inside the detector).
+func (l *liveDetector) emit(a detect.Alert) {
+	originator := l.originator
+	if originator == "" {
+		originator = l.node
+	}
+	select {
+	case l.out <- alertWrite{a, store.AlertMarking{Originator: originator, TLP: l.tlp}}:
+	default:
+		n := l.dropped.Add(1)
+		l.log.Error("alert not recorded: the alert write queue is full", "alert", a.ID, "kind", a.Kind, "dropped", n)
+	}
+}
+
+func (l *liveDetector) writer() {
+	defer close(l.done)
+	for w := range l.out {
+		if _, err := l.st.PutAlert(context.Background(), w.a, w.mark, l.actor); err != nil {
+			l.log.Error("alert not recorded", "alert", w.a.ID, "kind", w.a.Kind, "err", err)
+			continue
+		}
+		l.log.Info("alert", "id", w.a.ID, "kind", w.a.Kind, "severity", w.a.Severity, "open", w.a.Open, "state", w.a.State, "zone", w.a.Zone)
+	}
+}
+
+// WriteBatch persists the batch, then runs the detectors over it.
+func (l *liveDetector) WriteBatch(ctx context.Context, b *ingest.Batch) error {
+	if err := l.next.WriteBatch(ctx, b); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, f := range b.Feeds {
+		if tlpRank[f.TLP] > tlpRank[l.tlp] {
+			l.tlp = f.TLP
+		}
+		switch {
+		case l.originator == "":
+			l.originator = f.Originator
+		case l.originator != f.Originator:
+			l.originator = l.node
+		}
+	}
+	for i := range b.Statics {
+		l.det.Static(b.Statics[i])
+	}
+	for i := range b.Positions {
+		l.det.Position(b.Positions[i])
+	}
+	return nil
+}
+
+// tick closes the episodes of vessels that fell silent; run it every minute.
+func (l *liveDetector) tick(now time.Time) {
+	l.mu.Lock()
+	l.det.Tick(now)
+	l.mu.Unlock()
+}
+
+// run ticks until ctx ends.
+func (l *liveDetector) run(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			l.tick(now)
+		}
+	}
+}
+
+// Close finalizes the open episodes, writes the last alerts and waits for the writer. Call
+// it after the pipeline is closed.
+func (l *liveDetector) Close() {
+	l.mu.Lock()
+	l.det.Close()
+	l.mu.Unlock()
+	close(l.out)
+	<-l.done
+}
+
+// storeAlerts serves GET /api/v1/alerts from the store.
+type storeAlerts struct{ st *store.Store }
+
+func (s storeAlerts) Alerts(ctx context.Context, q web.AlertQuery) ([]detect.Alert, error) {
+	return s.st.Alerts(ctx, store.AlertQuery{From: q.From, To: q.To, Kind: q.Kind, MMSI: q.MMSI, HasBox: q.HasBox,
+		MinLon: q.MinLon, MinLat: q.MinLat, MaxLon: q.MaxLon, MaxLat: q.MaxLat, Limit: q.Limit})
+}
+
+// servePorts loads the port and anchorage lists for `accord serve` (ACCORD_PORTS, a
+// comma-separated list, or ../shared/data/ports beside the repository). Without them the
+// detectors still run, but cannot tell encounters and waiting at ports from those at sea:
+// that is logged as an error.
+func servePorts(log *slog.Logger) detect.Ports {
+	e := &env{getenv: os.Getenv}
+	x, err := loadDetectPorts(os.Getenv("ACCORD_PORTS"), "", e, log)
+	if err != nil {
+		log.Error("behaviour detectors run without ports and anchorages: encounters and loitering near ports will be reported", "err", err)
+		return nil
+	}
+	log.Info("ports and anchorages loaded for the detectors", "points", x.Len())
+	return x
 }

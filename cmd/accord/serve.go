@@ -97,7 +97,14 @@ func (s *server) run(ctx context.Context) error {
 		return err
 	}
 
-	pipe := ingest.New(st, ingestOptions(s.cfg.Ingest), s.log)
+	live, err := startLiveDetector(st, s.jurisdiction, servePorts(s.log), s.cfg.Node, s.log)
+	if err != nil {
+		return err
+	}
+	detectCtx, stopDetect := context.WithCancel(context.Background())
+	defer stopDetect()
+	go live.run(detectCtx)
+	pipe := ingest.New(live, ingestOptions(s.cfg.Ingest), s.log)
 	feedCtx, stopFeeds := context.WithCancel(context.Background())
 	defer stopFeeds()
 	var feeds sync.WaitGroup
@@ -123,6 +130,7 @@ func (s *server) run(ctx context.Context) error {
 		Jurisdiction:   s.jurisdiction,
 		Ledger:         st.Ledger(),
 		LedgerNotFound: ledgersql.ErrNotFound,
+		Alerts:         storeAlerts{st},
 	}, s.log)
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
@@ -150,6 +158,8 @@ func (s *server) run(ctx context.Context) error {
 	if cerr := pipe.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
+	stopDetect()
+	live.Close()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -719,6 +719,13 @@ func (d *Detector) alert(kind, detail, sev string, mmsi []uint32, start, end int
 
 func (d *Detector) final(a Alert) {
 	a.Open = false
+	if a.Zone == "" || a.Zone == "unknown" {
+		// the locator may have become available since (a live engine loading in the background)
+		if pl := d.loc.Locate(a.Lat, a.Lon); pl.Zone != "" && pl.Zone != "unknown" {
+			d.stats.Lookups++
+			a.State, a.Zone, a.Authority, a.ShoreNM, a.Place = pl.State, pl.Zone, pl.Authority, pl.ShoreNM, placeText(a.Lat, a.Lon, pl)
+		}
+	}
 	if len(a.Evidence) > d.cfg.MaxEvidence {
 		a.Evidence = append(a.Evidence[:d.cfg.MaxEvidence-1], a.Evidence[len(a.Evidence)-1])
 	}
