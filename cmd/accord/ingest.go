@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -13,12 +15,13 @@ import (
 )
 
 func cmdIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "ingest [--data DIR | --dsn DSN] [--name FEED] [--originator AGENCY] [--tlp LEVEL] FILE...")
+	fs := newFlagSet(e, "ingest", "ingest [--data DIR | --dsn DSN] [--name FEED] [--originator AGENCY] [--tlp LEVEL] [--cpuprofile FILE] FILE...")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
 	name := fs.String("name", "", "feed name the data is recorded under (default file:<first file>)")
 	originator := fs.String("originator", "", "agency that owns the data (default the node's state)")
 	tlp := fs.String("tlp", "GREEN", "TLP 2.0 marking of the data: CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof format) of the ingest to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +44,18 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("open store (%s): %w", storeWhere(cfg), err)
 	}
 	defer st.Close()
+
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("ingest: --cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("ingest: --cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	info := ingest.FeedInfo{Name: *name, Kind: "file", Originator: *originator, TLP: *tlp, Block: true}
 	if info.Name == "" {

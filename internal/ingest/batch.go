@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 
 	"accord/internal/vessel"
 )
@@ -31,10 +32,10 @@ type FeedStats struct {
 	TLP         string // TLP 2.0 level of the feed's data: CLEAR, GREEN, AMBER, AMBER+STRICT, RED
 	Lines       int64  // lines read
 	Sentences   int64  // AIS sentences (VDM/VDO) with a valid checksum
-	Messages    int64  // complete AIS messages decoded
+	Messages    int64  // complete AIS messages decoded and kept
 	BadChecksum int64  // sentences whose checksum did not match
 	Incomplete  int64  // multipart groups that never completed (timeout or missing part)
-	Unparseable int64  // lines or payloads that could not be parsed
+	Unparseable int64  // lines or payloads that could not be parsed, and decoded messages that cannot be kept (MMSI 0, no time, position off the globe; their sentences stay in the evidence)
 	Other       int64  // valid NMEA sentences that are not AIS (e.g. GPS), skipped
 	Dropped     int64  // decoded messages dropped because the write queue was full
 	// Acknowledged counts the messages whose batch the sink has persisted. It is a live counter of
@@ -42,9 +43,16 @@ type FeedStats struct {
 	Acknowledged int64
 }
 
+// ErrRejected marks a WriteBatch error caused by the batch's content (a record the sink cannot
+// store), not by the sink: writing the same batch again cannot succeed. Sinks wrap it; the
+// pipeline then does not retry, but counts the batch's messages as dropped and logs the error.
+var ErrRejected = errors.New("batch rejected")
+
 // Sink persists batches. WriteBatch returns only after the batch is durable (the write is
 // committed); the caller then counts its contents as acknowledged. It must be safe to call from
-// one goroutine at a time; implementations need not be concurrent-safe.
+// one goroutine at a time; implementations need not be concurrent-safe. An error wrapping
+// [ErrRejected] is permanent; any other error is retried. The pipeline reuses a batch's buffers
+// once WriteBatch has returned, so a sink must not keep b or its slices beyond the call.
 type Sink interface {
 	WriteBatch(ctx context.Context, b *Batch) error
 }

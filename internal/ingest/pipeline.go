@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -93,6 +94,7 @@ type Pipeline struct {
 
 	batchesWritten atomic.Int64
 	writeErrors    atomic.Int64
+	lostBatches    atomic.Int64 // batches not persisted: rejected by the sink, or given up at shutdown
 	writeNanos     atomic.Int64
 }
 
@@ -136,7 +138,7 @@ func (p *Pipeline) AddFeed(info FeedInfo) *Feed {
 		return f
 	}
 	f := &Feed{p: p, info: info}
-	f.batch = f.newBatch()
+	f.batch = f.p.newBatch()
 	p.feeds[info.Name] = f
 	return f
 }
@@ -180,8 +182,8 @@ func (p *Pipeline) Close() error {
 	}
 	close(p.queue)
 	<-p.done
-	if n := p.writeErrors.Load(); n > 0 {
-		return fmt.Errorf("ingest: %d batch writes failed; see the log", n)
+	if n := p.lostBatches.Load(); n > 0 {
+		return fmt.Errorf("ingest: %d batches could not be persisted (their messages are counted as dropped); see the log", n)
 	}
 	return nil
 }
@@ -219,10 +221,15 @@ func (p *Pipeline) ticker() {
 // writer merges queued batches into transactions of up to MaxWrite messages and persists them.
 // A failed write is retried with backoff until it succeeds: nothing handed to the writer is
 // dropped. After the queue is closed and drained, done is closed.
+//
+// Merging copies each queued batch once into a batch the writer reuses, sized for the whole
+// transaction; the queued batches then go back to the feeds' pool.
 func (p *Pipeline) writer() {
 	defer close(p.done)
+	merged := &Batch{}
+	var parts []*Batch
 	for b := range p.queue {
-		merged := b
+		parts = append(parts[:0], b)
 		n := b.messages()
 	more:
 		for n < p.opts.MaxWrite {
@@ -231,14 +238,47 @@ func (p *Pipeline) writer() {
 				if !ok {
 					break more
 				}
-				merged = merge(merged, nb)
+				parts = append(parts, nb)
 				n += nb.messages()
 			default:
 				break more
 			}
 		}
-		p.write(merged)
+		if len(parts) == 1 {
+			p.write(b)
+		} else {
+			mergeInto(merged, parts)
+			p.write(merged)
+		}
+		for i, b := range parts {
+			p.recycle(b)
+			parts[i] = nil
+		}
 	}
+}
+
+// batchPool holds written batches for reuse by the feeds, so that the steady state allocates
+// no batch buffers.
+var batchPool sync.Pool
+
+// newBatch returns an empty batch, with room for BatchSize messages when new.
+func (p *Pipeline) newBatch() *Batch {
+	if b, ok := batchPool.Get().(*Batch); ok {
+		return b
+	}
+	n := p.opts.BatchSize
+	// Raw holds every line, messages or not (multipart parts, other NMEA such as $PGHP).
+	return &Batch{Positions: make([]vessel.Position, 0, n), Raw: make([]vessel.RawSentence, 0, 2*n)}
+}
+
+// recycle empties a written batch and puts it in the pool. Its slices are cleared so that the
+// pool holds no strings of old lines.
+func (p *Pipeline) recycle(b *Batch) {
+	clear(b.Raw)
+	clear(b.Statics)
+	b.Positions, b.Statics, b.Raw = b.Positions[:0], b.Statics[:0], b.Raw[:0]
+	b.Feeds, b.acks = nil, nil
+	batchPool.Put(b)
 }
 
 func (p *Pipeline) write(b *Batch) {
@@ -255,12 +295,30 @@ func (p *Pipeline) write(b *Batch) {
 			return
 		}
 		p.writeErrors.Add(1)
+		if errors.Is(err, ErrRejected) {
+			// Retrying cannot help, and waiting would stall every feed: drop it, counted.
+			p.lose(b)
+			p.log.Error("ingest: batch rejected by the store; its messages are counted as dropped",
+				"messages", b.messages(), "err", err)
+			return
+		}
 		p.log.Error("ingest: batch write failed; retrying", "attempt", attempt, "positions", len(b.Positions), "err", err)
 		if errors.Is(err, context.Canceled) && attempt > 3 {
+			p.lose(b)
 			return
 		}
 		time.Sleep(backoff)
 		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// lose counts the messages of a batch that will not be persisted as dropped by their feeds.
+func (p *Pipeline) lose(b *Batch) {
+	p.lostBatches.Add(1)
+	for _, a := range b.acks {
+		a.feed.mu.Lock()
+		a.feed.dropped += a.messages
+		a.feed.mu.Unlock()
 	}
 }
 
@@ -279,26 +337,33 @@ func (b *Batch) messages() int {
 	return n
 }
 
-// merge appends nb to b. Feed counters keep the latest snapshot per feed.
-func merge(b, nb *Batch) *Batch {
-	b.Positions = append(b.Positions, nb.Positions...)
-	b.Statics = append(b.Statics, nb.Statics...)
-	b.Raw = append(b.Raw, nb.Raw...)
-	for _, fs := range nb.Feeds {
-		replaced := false
-		for i := range b.Feeds {
-			if b.Feeds[i].Name == fs.Name {
-				b.Feeds[i] = fs
-				replaced = true
-				break
+// mergeInto makes dst the concatenation of parts (reusing dst's buffers, each grown once to the
+// total). Feed counters keep the latest snapshot per feed; acknowledgements add up.
+func mergeInto(dst *Batch, parts []*Batch) {
+	var np, ns, nr, na int
+	for _, b := range parts {
+		np, ns, nr, na = np+len(b.Positions), ns+len(b.Statics), nr+len(b.Raw), na+len(b.acks)
+	}
+	clear(dst.Raw)
+	clear(dst.Statics)
+	dst.Positions = slices.Grow(dst.Positions[:0], np)
+	dst.Statics = slices.Grow(dst.Statics[:0], ns)
+	dst.Raw = slices.Grow(dst.Raw[:0], nr)
+	dst.acks = slices.Grow(dst.acks[:0], na)
+	dst.Feeds = dst.Feeds[:0]
+	for _, b := range parts {
+		dst.Positions = append(dst.Positions, b.Positions...)
+		dst.Statics = append(dst.Statics, b.Statics...)
+		dst.Raw = append(dst.Raw, b.Raw...)
+		dst.acks = append(dst.acks, b.acks...)
+		for _, fs := range b.Feeds {
+			if i := slices.IndexFunc(dst.Feeds, func(g FeedStats) bool { return g.Name == fs.Name }); i >= 0 {
+				dst.Feeds[i] = fs
+			} else {
+				dst.Feeds = append(dst.Feeds, fs)
 			}
 		}
-		if !replaced {
-			b.Feeds = append(b.Feeds, fs)
-		}
 	}
-	b.acks = append(b.acks, nb.acks...)
-	return b
 }
 
 // Feed is one source of lines registered with a Pipeline. Its LineFuncs may be called from
@@ -314,6 +379,7 @@ type Feed struct {
 	oldest   time.Time // wall time the first message entered batch
 	scratch  []Report
 	dropped  int64
+	invalid  int64 // decoded messages not kept because their content is unusable (see unusable)
 	closed   bool
 	retired  DecodeCounters // counters of decoders already released
 
@@ -372,6 +438,17 @@ func (f *Feed) line(dec LineDecoder, line []byte, recv time.Time) {
 	}
 	for i := range f.scratch {
 		r := &f.scratch[i]
+		if reason := unusable(r); reason != "" {
+			// A message that decodes but cannot be kept (MMSI 0, no time, a position off the
+			// globe): its sentence stays in the evidence, the message counts as unparseable.
+			f.invalid++
+			msgs--
+			if f.invalid&(f.invalid-1) == 0 { // log the 1st, 2nd, 4th, 8th, ... occurrence
+				f.p.log.Warn("ingest: decoded message not kept", "feed", f.info.Name, "reason", reason,
+					"line", truncate(line, 120), "occurrences", f.invalid)
+			}
+			continue
+		}
 		if r.HasPosition {
 			r.Position.Source = f.info.Name
 			b.Positions = append(b.Positions, r.Position)
@@ -395,9 +472,37 @@ func (f *Feed) line(dec LineDecoder, line []byte, recv time.Time) {
 	}
 }
 
-func (f *Feed) newBatch() *Batch {
-	n := f.p.opts.BatchSize
-	return &Batch{Positions: make([]vessel.Position, 0, n), Raw: make([]vessel.RawSentence, 0, n)}
+// unusable returns why a decoded report cannot be stored, or "" when it can: every record
+// needs a vessel (MMSI not 0), a time, and a position on the globe (degrees).
+func unusable(r *Report) string {
+	if r.HasPosition {
+		p := &r.Position
+		switch {
+		case p.MMSI == 0:
+			return "position: MMSI 0 is not a vessel identity"
+		case p.Time.IsZero():
+			return "position: no time"
+		case !(p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180):
+			return "position: latitude/longitude outside -90..90/-180..180"
+		}
+	}
+	if r.HasStatic {
+		s := &r.Static
+		switch {
+		case s.MMSI == 0:
+			return "static data: MMSI 0 is not a vessel identity"
+		case s.Time.IsZero():
+			return "static data: no time"
+		}
+	}
+	return ""
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
 }
 
 // cutLocked takes the current batch with a snapshot of the counters and starts a new one.
@@ -405,7 +510,7 @@ func (f *Feed) cutLocked() *Batch {
 	b := f.batch
 	b.Feeds = []FeedStats{f.statsLocked()}
 	b.acks = []feedAck{{feed: f, messages: f.pending}}
-	f.batch = f.newBatch()
+	f.batch = f.p.newBatch()
 	f.pending = 0
 	return b
 }
@@ -417,8 +522,8 @@ func (f *Feed) statsLocked() FeedStats {
 	}
 	return FeedStats{
 		Name: f.info.Name, Kind: f.info.Kind, Originator: f.info.Originator, TLP: f.info.TLP,
-		Lines: c.Lines, Sentences: c.Sentences, Messages: c.Messages, BadChecksum: c.BadChecksum,
-		Incomplete: c.Incomplete, Unparseable: c.Unparseable, Other: c.Other,
+		Lines: c.Lines, Sentences: c.Sentences, Messages: c.Messages - f.invalid, BadChecksum: c.BadChecksum,
+		Incomplete: c.Incomplete, Unparseable: c.Unparseable + f.invalid, Other: c.Other,
 		Dropped: f.dropped, Acknowledged: f.acknowledged.Load(),
 	}
 }
@@ -437,6 +542,7 @@ func (f *Feed) send(b *Batch) {
 		f.mu.Lock()
 		f.dropped += n
 		f.mu.Unlock()
+		f.p.recycle(b)
 		f.p.log.Warn("ingest: write queue full; batch dropped", "feed", f.info.Name, "messages", n)
 	}
 }

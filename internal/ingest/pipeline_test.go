@@ -3,7 +3,9 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -198,5 +200,78 @@ func TestPipelineLinesAfterCloseAreCountedNotLost(t *testing.T) {
 	stats, _ := p.Feeds(context.Background())
 	if stats[0].Dropped != 1 || stats[0].Messages != 1 {
 		t.Errorf("got %+v, want the late message counted as dropped", stats[0])
+	}
+}
+
+func TestPipelineSkipsUnusableMessages(t *testing.T) {
+	sink := newMemSink()
+	p := New(sink, Options{}, nil)
+	f := p.AddFeed(FeedInfo{Name: "file:mmsi0", Kind: "file", Block: true})
+	fn := f.Lines(&lineCounter{})
+	now := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	for _, l := range []string{"P 345000001", "P 0", "S 0", "S 345000002", "P 345000003"} {
+		fn([]byte(l), now)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := sink.total(); got != 3 {
+		t.Errorf("persisted %d records, want 3 (none with MMSI 0)", got)
+	}
+	if sink.positions[0] != 0 {
+		t.Errorf("persisted %d positions of MMSI 0", sink.positions[0])
+	}
+	st, _ := p.Feeds(context.Background())
+	if s := st[0]; s.Messages != 3 || s.Unparseable != 2 || s.Acknowledged != 3 || s.Dropped != 0 {
+		t.Errorf("counters %+v: want 3 messages, 2 unparseable, 3 acknowledged, 0 dropped", s)
+	}
+	if sink.raw != 5 {
+		t.Errorf("persisted %d raw lines, want all 5 as evidence", sink.raw)
+	}
+}
+
+// rejectingSink rejects (permanently) every batch holding a position of MMSI reject.
+type rejectingSink struct {
+	*memSink
+	reject uint32
+	calls  int
+}
+
+func (s *rejectingSink) WriteBatch(ctx context.Context, b *Batch) error {
+	s.calls++
+	for _, p := range b.Positions {
+		if p.MMSI == s.reject {
+			return fmt.Errorf("position of MMSI %d: %w", p.MMSI, ErrRejected)
+		}
+	}
+	return s.memSink.WriteBatch(ctx, b)
+}
+
+func TestPipelineRejectedBatchIsCountedNotRetried(t *testing.T) {
+	sink := &rejectingSink{memSink: newMemSink(), reject: 345000013}
+	p := New(sink, Options{BatchSize: 10, MaxWrite: 10}, nil)
+	f := p.AddFeed(FeedInfo{Name: "file:reject", Kind: "file", Block: true})
+	fn := f.Lines(&lineCounter{})
+	now := time.Now().UTC()
+	for i := range 100 {
+		fn([]byte("P "+strconv.Itoa(345000000+i)), now)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Close() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close stalled on a batch the sink rejects")
+	}
+	if err == nil || !strings.Contains(err.Error(), "1 batches could not be persisted") {
+		t.Errorf("Close returned %v, want it to report the lost batch", err)
+	}
+	st, _ := p.Feeds(context.Background())
+	if s := st[0]; s.Dropped != 10 || s.Acknowledged != 90 || s.Messages != 100 {
+		t.Errorf("counters %+v: want 10 dropped, 90 acknowledged of 100", s)
+	}
+	if sink.calls != 11 {
+		t.Errorf("%d writes, want 11: 10 batches and Close's counters, no retry of the rejected batch", sink.calls)
 	}
 }

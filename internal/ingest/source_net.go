@@ -161,19 +161,34 @@ func isTemporary(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout() || errors.As(err, &t) && t.Temporary()
 }
 
-// UDP reads datagrams from conn and delivers their lines to fn; a datagram may carry several
-// lines, and its end also ends a line. Datagrams from every sender go to the same fn. When ctx
-// is done, UDP sets a past read deadline on conn to stop reading (the caller closes conn) and
-// returns ctx.Err(); it returns earlier if reading fails for good.
-func UDP(ctx context.Context, conn net.PacketConn, fn LineFunc, log *slog.Logger) error {
+// maxUDPPeers caps the senders UDP keeps reassembly state for; idleUDPPeer is how long a
+// sender's state is kept after its last datagram.
+const (
+	maxUDPPeers = 256
+	idleUDPPeer = 2 * time.Minute
+)
+
+// UDP reads datagrams from conn and delivers their lines; a datagram may carry several lines,
+// and its end also ends a line. Each sender (peer address host:port) gets its own LineFunc,
+// from fn, so that the parts of multipart messages from different receivers never mix: fn is
+// called at a sender's first datagram and returns the sender's LineFunc and a func (may be nil)
+// called once when UDP forgets the sender (the caller flushes the sender's decoder there). UDP
+// forgets a sender after idleUDPPeer without datagrams, or, when maxUDPPeers senders are known
+// and a new one arrives, the one heard from least recently; at return it forgets them all.
+// When ctx is done, UDP sets a past read deadline on conn to stop reading (the caller closes
+// conn) and returns ctx.Err(); it returns earlier if reading fails for good.
+func UDP(ctx context.Context, conn net.PacketConn, fn func(peer string) (LineFunc, func()), log *slog.Logger) error {
 	stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
+	peers := newUDPPeers(fn, log)
+	defer peers.forgetAll()
 	s := newSplitter()
 	buf := make([]byte, 64<<10)
 	for {
-		n, _, err := conn.ReadFrom(buf)
+		n, addr, err := conn.ReadFrom(buf)
 		if n > 0 {
-			s.datagram(buf[:n], time.Now().UTC(), fn)
+			now := time.Now().UTC()
+			s.datagram(buf[:n], now, peers.lines(addr, now))
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -190,5 +205,70 @@ func UDP(ctx context.Context, conn net.PacketConn, fn LineFunc, log *slog.Logger
 			case <-time.After(10 * time.Millisecond):
 			}
 		}
+	}
+}
+
+// udpPeers is the reassembly state of UDP's senders. It is used by one goroutine.
+type udpPeers struct {
+	fn        func(peer string) (LineFunc, func())
+	log       *slog.Logger
+	m         map[string]*udpPeer
+	lastSweep time.Time
+}
+
+type udpPeer struct {
+	lines LineFunc
+	end   func()
+	last  time.Time
+}
+
+func newUDPPeers(fn func(peer string) (LineFunc, func()), log *slog.Logger) *udpPeers {
+	return &udpPeers{fn: fn, log: log, m: map[string]*udpPeer{}}
+}
+
+// lines returns the LineFunc of the sender addr, heard from at now.
+func (u *udpPeers) lines(addr net.Addr, now time.Time) LineFunc {
+	key := "?"
+	if addr != nil {
+		key = addr.String()
+	}
+	if p := u.m[key]; p != nil {
+		p.last = now
+		return p.lines
+	}
+	if now.Sub(u.lastSweep) > idleUDPPeer/4 {
+		u.lastSweep = now
+		for k, p := range u.m {
+			if now.Sub(p.last) > idleUDPPeer {
+				u.forget(k, p, "idle")
+			}
+		}
+	}
+	if len(u.m) >= maxUDPPeers {
+		var oldest string
+		for k, p := range u.m {
+			if oldest == "" || p.last.Before(u.m[oldest].last) {
+				oldest = k
+			}
+		}
+		u.forget(oldest, u.m[oldest], "too many senders")
+	}
+	lf, end := u.fn(key)
+	u.m[key] = &udpPeer{lines: lf, end: end, last: now}
+	u.log.Info("NMEA datagrams from a new sender", "peer", key)
+	return lf
+}
+
+func (u *udpPeers) forget(key string, p *udpPeer, why string) {
+	delete(u.m, key)
+	if p.end != nil {
+		p.end()
+	}
+	u.log.Info("NMEA sender forgotten", "peer", key, "why", why)
+}
+
+func (u *udpPeers) forgetAll() {
+	for k, p := range u.m {
+		u.forget(k, p, "source stopped")
 	}
 }

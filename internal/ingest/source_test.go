@@ -17,6 +17,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"accord/internal/ais"
 )
 
 // collector gathers delivered lines (copied: a line is only valid during the call).
@@ -363,7 +365,7 @@ func TestUDP(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var c collector
 	done := make(chan error, 1)
-	go func() { done <- UDP(ctx, pc, c.fn, quietLog()) }()
+	go func() { done <- UDP(ctx, pc, func(string) (LineFunc, func()) { return c.fn, nil }, quietLog()) }()
 	conn, err := net.Dial("udp", pc.LocalAddr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -384,6 +386,160 @@ func TestUDP(t *testing.T) {
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("UDP did not stop when ctx was cancelled")
+	}
+}
+
+// peerDecoders gives each UDP sender its own ais.Stream and records what each decoded.
+type peerDecoders struct {
+	mu    sync.Mutex
+	mmsis map[string][]uint32 // by peer, in order
+	ended map[string]int      // end calls by peer
+	bad   map[string]int      // incomplete multipart by peer, at end
+}
+
+func (d *peerDecoders) fn(peer string) (LineFunc, func()) {
+	s := ais.NewStream(0)
+	lines := func(line []byte, recv time.Time) {
+		m, _, err := s.Feed(line, recv)
+		if err == nil && m != nil {
+			d.mu.Lock()
+			d.mmsis[peer] = append(d.mmsis[peer], m.MMSI())
+			d.mu.Unlock()
+		}
+	}
+	end := func() {
+		s.Flush()
+		d.mu.Lock()
+		d.ended[peer]++
+		d.bad[peer] += int(s.Counters().Incomplete)
+		d.mu.Unlock()
+	}
+	return lines, end
+}
+
+func (d *peerDecoders) decoded() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, m := range d.mmsis {
+		n += len(m)
+	}
+	return n
+}
+
+// TestUDPMultipartPerSender interleaves the parts of two-part messages from two receivers that
+// use the same sequential message id and channel: with one assembler for both, the parts would
+// mix; keyed by sender, each receiver's messages complete whole.
+func TestUDPMultipartPerSender(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &peerDecoders{mmsis: map[string][]uint32{}, ended: map[string]int{}, bad: map[string]int{}}
+	done := make(chan error, 1)
+	go func() { done <- UDP(ctx, pc, d.fn, quietLog()) }()
+
+	parts := func(mmsi uint32, name string) []string {
+		s, err := ais.EncodeSentences(&ais.StaticVoyageData{Header: ais.Header{MsgType: 5, UserID: mmsi}, Name: name,
+			Destination: "VERACRUZ"}, "AI", 'A', 3)
+		if err != nil || len(s) != 2 {
+			t.Fatalf("encode: %v, %d sentences, want 2", err, len(s))
+		}
+		return s
+	}
+	a, b := parts(345070001, "ALFA"), parts(366999002, "BRAVO")
+	connA, err := net.Dial("udp", pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer connA.Close()
+	connB, err := net.Dial("udp", pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer connB.Close()
+	const rounds = 20
+	for i := range rounds {
+		// Wait for each round so that the datagrams arrive in this order (UDP on loopback keeps
+		// it, but the receiver must not lag behind a burst).
+		io.WriteString(connA, a[0]+"\r\n")
+		io.WriteString(connB, b[0]+"\r\n")
+		io.WriteString(connA, a[1]+"\r\n")
+		io.WriteString(connB, b[1]+"\r\n")
+		deadline := time.Now().Add(3 * time.Second)
+		for d.decoded() < 2*(i+1) && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if d.decoded() < 2*(i+1) {
+			break // reported below
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("UDP returned %v, want context.Canceled", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.mmsis) != 2 {
+		t.Fatalf("decoded messages from %d senders (%v), want 2", len(d.mmsis), d.mmsis)
+	}
+	for peer, got := range d.mmsis {
+		want := uint32(345070001)
+		if peer == connB.LocalAddr().String() {
+			want = 366999002
+		}
+		if len(got) != rounds {
+			t.Errorf("sender %s: %d messages decoded, want %d", peer, len(got), rounds)
+		}
+		for _, m := range got {
+			if m != want {
+				t.Errorf("sender %s: decoded MMSI %d, want %d (parts of two senders mixed)", peer, m, want)
+				break
+			}
+		}
+		if d.ended[peer] != 1 || d.bad[peer] != 0 {
+			t.Errorf("sender %s: end called %d times, %d incomplete; want 1 and 0", peer, d.ended[peer], d.bad[peer])
+		}
+	}
+}
+
+func TestUDPPeersForget(t *testing.T) {
+	var started, ended []string
+	u := newUDPPeers(func(peer string) (LineFunc, func()) {
+		started = append(started, peer)
+		return func([]byte, time.Time) {}, func() { ended = append(ended, peer) }
+	}, quietLog())
+	addr := func(i int) net.Addr { return &net.UDPAddr{IP: net.IPv4(10, 0, byte(i>>8), byte(i)), Port: 4001} }
+	t0 := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	for i := range maxUDPPeers {
+		u.lines(addr(i), t0.Add(time.Duration(i)*time.Millisecond))
+	}
+	u.lines(addr(0), t0.Add(time.Second)) // sender 0 is now the most recent
+	if len(ended) != 0 {
+		t.Fatalf("forgot %v with %d senders, want none", ended, maxUDPPeers)
+	}
+	u.lines(addr(maxUDPPeers), t0.Add(2*time.Second)) // one too many: the least recent (1) goes
+	if want := []string{addr(1).String()}; !slices.Equal(ended, want) {
+		t.Fatalf("forgot %v, want %v", ended, want)
+	}
+	// Everyone but sender 5 falls idle; a new sender sweeps them out.
+	later := t0.Add(2*time.Second + idleUDPPeer)
+	u.lines(addr(5), later)
+	ended = nil
+	u.lines(addr(1000), later.Add(time.Second))
+	if len(ended) != maxUDPPeers-1 || slices.Contains(ended, addr(5).String()) {
+		t.Fatalf("idle sweep forgot %d senders (sender 5 among them: %v), want %d without sender 5",
+			len(ended), slices.Contains(ended, addr(5).String()), maxUDPPeers-1)
+	}
+	ended = nil
+	u.forgetAll()
+	if len(ended) != 2 || len(u.m) != 0 {
+		t.Fatalf("forgetAll ended %v, left %d; want the 2 remaining senders, none left", ended, len(u.m))
+	}
+	if len(started) != maxUDPPeers+2 {
+		t.Errorf("%d senders started, want %d", len(started), maxUDPPeers+2)
 	}
 }
 

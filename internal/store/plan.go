@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 
 	"accord/internal/ingest"
 	"accord/internal/vessel"
+
+	"github.com/klauspost/compress/gzip" // the gzip format, compressed ~1.8x faster than compress/gzip at BestSpeed
 )
 
 // plan is a validated batch, prepared in Go so that the transaction only writes: the latest
@@ -219,18 +220,32 @@ func packEvidence(raw []vessel.RawSentence) ([]evidenceBlock, error) {
 		block evidenceBlock
 		buf   []byte
 	}
+	// Almost always one feed: size its buffer for every record at once ("<13-digit ms>\t<line>\n").
+	size := 0
+	for i := range raw {
+		size += len(raw[i].Line) + 15
+	}
 	var groups []*group
 	byFeed := map[string]*group{}
-	for i, r := range raw {
-		if err := checkRaw(i, &r); err != nil {
+	var last *group
+	for i := range raw {
+		r := &raw[i]
+		if err := checkRaw(i, r); err != nil {
 			return nil, err
 		}
-		g := byFeed[r.Source]
+		g := last
+		if g == nil || g.block.feed != r.Source {
+			g = byFeed[r.Source]
+		}
 		if g == nil {
 			g = &group{block: evidenceBlock{feed: r.Source, first: r.Received, last: r.Received}}
+			if len(groups) == 0 {
+				g.buf = make([]byte, 0, size)
+			}
 			byFeed[r.Source] = g
 			groups = append(groups, g)
 		}
+		last = g
 		g.block.lines++
 		if r.Received.Before(g.block.first) {
 			g.block.first = r.Received

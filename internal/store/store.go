@@ -190,7 +190,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.b.ping(ctx) }
 func (s *Store) WriteBatch(ctx context.Context, b *ingest.Batch) error {
 	p, err := makePlan(b)
 	if err != nil {
-		return fmt.Errorf("write batch: %w", err)
+		return fmt.Errorf("write batch: %w: %w", ingest.ErrRejected, err)
 	}
 	err = s.b.writeBatch(ctx, p)
 	p.evidence() // the packer reads b: wait for it before returning
