@@ -7,11 +7,14 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -373,4 +376,144 @@ func TestLedgerUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader on different goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServePublishesCheckpoints runs `accord serve` with a witness configured: it signs
+// checkpoints at the interval as the log grows, has them cosigned, and serves them.
+func TestServePublishesCheckpoints(t *testing.T) {
+	n := newLedgerNode(t, "")
+	_, vkey, _ := n.run(t, "ledger", "vkey")
+	lv, err := logVerifier(strings.TrimSpace(vkey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wdir := t.TempDir()
+	wkey, err := ledger.LoadOrCreateCosignerKey(filepath.Join(wdir, "w.key"), "witness/test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := ledger.NewWitness(filepath.Join(wdir, "state.json"), wkey.Signer, lv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := httptest.NewServer(witnesshttp.Handler(w, nil))
+	defer ws.Close()
+	conf := filepath.Join(t.TempDir(), "accord.json")
+	os.WriteFile(conf, []byte(`{"ledger": {"checkpoint_interval": "100ms", "witnesses": ["`+ws.URL+`"]}}`), 0o644)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", conf, "--data", n.dir, "--listen", "127.0.0.1:0", "--log-level", "warn"},
+			func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v\n%s", err, errb.String())
+		}
+	}()
+	var addr string
+	for deadline := time.Now().Add(20 * time.Second); addr == ""; {
+		if _, rest, ok := strings.Cut(out.String(), "serving on http://"); ok {
+			addr, _, _ = strings.Cut(rest, "/")
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s %s", out.String(), errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Another writer on the same database grows the log while serve runs.
+	st, err := store.Open(context.Background(), store.Config{DataDir: n.dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Ledger().Append(context.Background(), ledger.Event{Actor: ledger.Actor{User: "system", Agency: "accord", State: "MEX"},
+		Action: "export.made", RecordType: "export", RecordID: "x1", Content: ledger.NoContent}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var last string
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		resp, err := http.Get("http://" + addr + "/api/v1/ledger/checkpoint")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			last = string(b)
+			sc, err := ledger.OpenCheckpoint(b, lv, wkey.Verifier)
+			if err == nil && sc.Size == 6 && len(sc.Cosignatures) == 1 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no cosigned checkpoint of size 6 served; last:\n%s\nstderr: %s", last, errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if c, ok := w.Latest(lv.Name()); !ok || c.Size != 6 {
+		t.Errorf("witness state: %+v", c)
+	}
+}
+
+// TestInitRotatesKey replaces the node key: init records the rotation, and verification
+// accepts the old checkpoints only with the old key given as retired.
+func TestInitRotatesKey(t *testing.T) {
+	n := newLedgerNode(t, "")
+	n.run(t, "ledger", "checkpoint")
+	_, old, _ := n.run(t, "ledger", "vkey")
+	if err := os.Rename(filepath.Join(n.dir, "ledger.key"), filepath.Join(t.TempDir(), "old.key")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := n.run(t, "init", "--node-id", "mx-test")
+	if code != 0 || !strings.Contains(out, "key rotated") {
+		t.Fatalf("init with a new key: %d %s %s", code, out, errs)
+	}
+	if code, out, _ := n.run(t, "ledger", "verify"); code == 0 || !strings.Contains(out, "bad-checkpoint checkpoint 5") {
+		t.Errorf("old checkpoint accepted without the retired key:\n%s", out)
+	}
+	if code, out, _ := n.run(t, "ledger", "verify", "--retired-key", strings.TrimSpace(old)); code != 0 {
+		t.Errorf("verify with the retired key: %s", out)
+	}
+	b, _ := accordRunEntry(t, n, 5)
+	if !strings.Contains(b, "action ledger.key.rotate") {
+		t.Errorf("entry 5 is not the rotation: %s", b)
+	}
+	// A key for another origin is refused and not left behind.
+	os.Rename(filepath.Join(n.dir, "ledger.key"), filepath.Join(t.TempDir(), "new.key"))
+	if code, _, errs := n.run(t, "init", "--node-id", "other"); code == 0 || !strings.Contains(errs, `holds the ledger "accord/mx-test"`) {
+		t.Errorf("init with another origin: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(n.dir, "ledger.key")); err == nil {
+		t.Error("a key for the wrong origin was left in the data directory")
+	}
+}
+
+// accordRunEntry returns entry seq of the node's log, decoded from a proof bundle.
+func accordRunEntry(t *testing.T, n *ledgerNode, seq int) (string, error) {
+	f := filepath.Join(t.TempDir(), "b")
+	if code, _, errs := n.run(t, "ledger", "proof", "--seq", fmt.Sprint(seq), "--out", f); code != 0 {
+		t.Fatal(errs)
+	}
+	data, _ := os.ReadFile(f)
+	b, err := ledger.ParseBundle(data)
+	return string(b.Entry), err
 }
