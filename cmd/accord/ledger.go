@@ -145,24 +145,30 @@ func cmdLedgerVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openLedgerStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
-	opts := ledger.VerifyOptions{Sources: st.RecordSources()}
+	var opts ledger.VerifyOptions
 	if *logKey != "" {
 		if opts.Log, err = logVerifier(*logKey); err != nil {
 			return fmt.Errorf("--log-key: %w", err)
 		}
 	} else {
-		k, err := store.LoadKey(storeConfig(cfg))
+		k, err := ledger.LoadKey(storeConfig(cfg).KeyPath())
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: give the log's public key with --log-key VKEY", err)
 		}
 		opts.Log = k.Verifier
 	}
+	// Verification never writes and needs no private key.
+	sc := storeConfig(cfg)
+	sc.CheckpointInterval, sc.LedgerReadOnly = 0, true
+	st, err := store.Open(ctx, sc, log)
+	if err != nil {
+		return fmt.Errorf("open store (%s): %w", storeWhere(cfg), err)
+	}
+	defer st.Close()
+	if err := registerRecordSources(ctx, st); err != nil {
+		return err
+	}
+	opts.Sources = st.RecordSources()
 	for _, v := range retired {
 		rv, err := logVerifier(v)
 		if err != nil {
@@ -180,7 +186,7 @@ func cmdLedgerVerify(ctx context.Context, e *env, args []string) error {
 		}
 		opts.Checkpoints = append(opts.Checkpoints, b)
 	}
-	rep := ledger.Verify(ctx, st.Ledger().Reader, opts)
+	rep := ledger.Verify(ctx, st.LedgerReader(), opts)
 	if *asJSON {
 		if err := writeVerifyJSON(e.stdout, rep); err != nil {
 			return err

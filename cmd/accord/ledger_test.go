@@ -517,3 +517,28 @@ func accordRunEntry(t *testing.T, n *ledgerNode, seq int) (string, error) {
 	b, err := ledger.ParseBundle(data)
 	return string(b.Entry), err
 }
+
+// TestVerifyWithoutPrivateKey is an oversight body's check: a copy of the database and the
+// log's public key, no private key; verification creates no key.
+func TestVerifyWithoutPrivateKey(t *testing.T) {
+	n := newLedgerNode(t, "")
+	n.run(t, "ledger", "checkpoint")
+	_, vkey, _ := n.run(t, "ledger", "vkey")
+	audit := t.TempDir()
+	n.raw.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	b, err := os.ReadFile(filepath.Join(n.dir, "accord.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(audit, "accord.db"), b, 0o600)
+	if code, out, errs := accordRun(t, "ledger", "verify", "--data", audit); code == 0 || !strings.Contains(errs, "--log-key") {
+		t.Errorf("verify with neither key: %d %s %s", code, out, errs)
+	}
+	code, out, errs := accordRun(t, "ledger", "verify", "--data", audit, "--log-key", strings.TrimSpace(vkey))
+	if code != 0 || !strings.Contains(out, "records checked 3") {
+		t.Fatalf("auditor verify: %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(audit, "ledger.key")); err == nil {
+		t.Error("verification created a signing key")
+	}
+}

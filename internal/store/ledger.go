@@ -39,7 +39,8 @@ const KeyFileName = "ledger.key"
 
 // ledgerState is the store's ledger and its database/sql handles.
 type ledgerState struct {
-	log     *ledgersql.Log
+	log     *ledgersql.Log    // nil when opened with Config.LedgerReadOnly
+	reader  *ledgersql.Reader // reads the ledger tables; no key needed
 	dialect ledgersql.Dialect
 	write   *sql.DB // the ledger's writer handle
 	read    *sql.DB // ReadDB
@@ -95,9 +96,12 @@ func LoadKey(cfg Config) (*ledger.Key, error) {
 
 // openLedger opens the ledger in the store's database; called by Open once the backend is up.
 func (s *Store) openLedger(ctx context.Context, cfg Config) error {
-	key, err := LoadKey(cfg)
-	if err != nil {
-		return err
+	var key *ledger.Key
+	if !cfg.LedgerReadOnly {
+		var err error
+		if key, err = LoadKey(cfg); err != nil {
+			return err
+		}
 	}
 	st := &ledgerState{keyFile: cfg.KeyPath(), sources: map[string]ledger.RecordSource{}}
 	switch b := s.b.(type) {
@@ -108,6 +112,11 @@ func (s *Store) openLedger(ctx context.Context, cfg Config) error {
 		st.dialect, st.write, st.read, st.owned = ledgersql.Postgres, db, db, db
 	default:
 		return fmt.Errorf("ledger: unsupported store backend %T", s.b)
+	}
+	st.reader = ledgersql.NewReader(st.read, st.dialect)
+	if cfg.LedgerReadOnly {
+		s.led = st
+		return nil
 	}
 	l, err := ledgersql.Open(ctx, st.write, ledgersql.Config{
 		Dialect:            st.dialect,
@@ -134,7 +143,10 @@ func (s *Store) closeLedger() error {
 	if s.led == nil {
 		return nil
 	}
-	err := s.led.log.Close()
+	var err error
+	if s.led.log != nil {
+		err = s.led.log.Close()
+	}
 	if s.led.owned != nil {
 		err = errors.Join(err, s.led.owned.Close())
 	}
@@ -165,6 +177,9 @@ func (s *Store) Apply(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	if fn == nil {
 		return 0, errors.New("store apply: nil function")
 	}
+	if s.led.log == nil {
+		return 0, errors.New("store apply: the store was opened read-only for the ledger (Config.LedgerReadOnly)")
+	}
 	fctx := context.WithoutCancel(ctx)
 	return s.led.log.Apply(ctx, func(tx *sql.Tx) (ledger.Event, error) { return fn(fctx, tx) })
 }
@@ -177,8 +192,13 @@ func (s *Store) ReadDB() *sql.DB { return s.led.read }
 
 // Ledger returns the store's ledger (for checkpoints, proofs, cosigning and verification).
 // Its Append records an event with no accompanying change (an access denied, an export made);
-// changes go through [Store.Apply].
+// changes go through [Store.Apply]. It is nil when the store was opened with
+// Config.LedgerReadOnly: use [Store.LedgerReader] then.
 func (s *Store) Ledger() *ledgersql.Log { return s.led.log }
+
+// LedgerReader reads the store's ledger without its signing key (verification, proofs against
+// stored checkpoints). It implements [ledger.LogReader].
+func (s *Store) LedgerReader() *ledgersql.Reader { return s.led.reader }
 
 // LedgerDialect is the ledgersql dialect of the store's database.
 func (s *Store) LedgerDialect() ledgersql.Dialect { return s.led.dialect }

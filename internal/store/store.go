@@ -80,6 +80,10 @@ type Config struct {
 	// Witnesses are asked to cosign each checkpoint issued at CheckpointInterval (and by
 	// Ledger().Publish); their cosignatures are stored and published with the checkpoint.
 	Witnesses []ledgersql.Cosigner
+	// LedgerReadOnly opens the ledger for reading only, without the signing key (verifiers
+	// such as an oversight body holding a copy of the database): Apply fails, Ledger() is
+	// nil, LedgerReader() reads.
+	LedgerReadOnly bool
 }
 
 // Counts are the sizes of the main tables.
