@@ -317,6 +317,9 @@ func (e *Entity) Validate() error {
 	if e.Location != nil && !e.Location.Valid() {
 		return fmt.Errorf("%w entity location %v: latitude -90..90, longitude -180..180 degrees", ErrInvalid, *e.Location)
 	}
+	if e.Location == nil && (e.Kind == Place || e.Kind == Tunnel) {
+		return fmt.Errorf("%w %s %q: a place or tunnel needs its position (latitude, longitude)", ErrInvalid, e.Kind, e.Name)
+	}
 	seen := map[string]bool{}
 	for _, a := range e.Aliases {
 		if strings.TrimSpace(a) == "" || len(a) > 300 || seen[a] {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -52,4 +54,23 @@ func (s *Sovereignty) Export(ctx context.Context, u access.User, f intel.ReportF
 		return intel.Export{}, fmt.Errorf("export: log on the ledger: %w", err)
 	}
 	return x, nil
+}
+
+// IDOf returns the local id of the report, entity or link (kind) with this STIX id, or an
+// error wrapping ErrNotFound. It ignores releasability: it serves imports by the node itself
+// (the System actor), which resolve references between records already on the node.
+func (s *Sovereignty) IDOf(ctx context.Context, kind, stixID string) (int64, error) {
+	table := map[string]string{"report": "reports", "entity": "entities", "link": "links"}[kind]
+	if table == "" {
+		return 0, fmt.Errorf("id of %s: kind must be report, entity or link", kind)
+	}
+	var id int64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM `+table+` WHERE stix_id = ?`), stixID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%s %s: %w", kind, stixID, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("id of %s %s: %w", kind, stixID, err)
+	}
+	return id, nil
 }

@@ -47,8 +47,9 @@ type IntelStore interface {
 type IntelConfig struct {
 	Store    IntelStore
 	Sessions Sessions
-	// STIX encodes an export as a STIX 2.1 bundle for GET /api/v1/export.stix; nil: 404.
-	STIX func(x intel.Export) ([]byte, error)
+	// STIX encodes an export made for u as a STIX 2.1 bundle for GET /api/v1/export.stix
+	// (package stix); nil: that route answers 404.
+	STIX func(ctx context.Context, x intel.Export, u access.User) ([]byte, error)
 	// SessionTTL (default 12 h) and TokenTTL (default 30 days) are the validity of browser
 	// sessions and API tokens issued at login.
 	SessionTTL, TokenTTL time.Duration
@@ -736,7 +737,7 @@ func (s *Server) handleExportSTIX(w http.ResponseWriter, r *http.Request, u acce
 	if err != nil {
 		return s.intelErr(err)
 	}
-	b, err := s.cfg.Intel.STIX(x)
+	b, err := s.cfg.Intel.STIX(r.Context(), x, u)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func newIntelServer(t *testing.T, st *store.Store, mod func(*IntelConfig)) (*Ser
 	}
 	srv, _ := newTestServer(t, func(c *Config) {
 		c.NotFound = store.ErrNotFound
-		c.Intel = IntelConfig{Store: sv, Sessions: sv, STIX: func(x intel.Export) ([]byte, error) {
+		c.Intel = IntelConfig{Store: sv, Sessions: sv, STIX: func(_ context.Context, x intel.Export, _ access.User) ([]byte, error) {
 			// A minimal stand-in encoder for the web tests: the ids of what was exported.
 			var ids []string
 			for _, r := range x.Reports {
@@ -257,8 +257,8 @@ func TestAPILeakMatrix(t *testing.T) {
 		srv, sv := newIntelServer(t, st, func(c *IntelConfig) { c.LoginBurstIP, c.LoginBurstName = 1000, 10 })
 		agencies := []struct{ code, state string }{{"SEMAR", "MEX"}, {"FGR", "MEX"}, {"USCG", "USA"}, {"DEA", "USA"}}
 		type tu struct {
-			name, agency, state, role, bearer string
-			id                                int64
+			name, agency, state, role string
+			id                        int64
 		}
 		var users []*tu
 		byName := map[string]*tu{}
