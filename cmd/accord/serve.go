@@ -131,6 +131,7 @@ func (s *server) run(ctx context.Context) error {
 		Ledger:         st.Ledger(),
 		LedgerNotFound: ledgersql.ErrNotFound,
 		Alerts:         storeAlerts{st},
+		Intel:          intelWeb(ctx, st, s.log),
 	}, s.log)
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {

@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"accord/internal/access"
+	"accord/internal/intel"
+	"accord/internal/stix"
 	"accord/internal/store"
+	"accord/internal/web"
 )
 
 // cmdUser administers users of the node: `accord user add|list|roles|disable|enable|passwd|
@@ -52,6 +56,24 @@ The states and agencies of DESIGN.md (MEX, USA) are seeded on first use. See doc
 		return fmt.Errorf("user: unknown command %q: %w", args[0], errUsageShown)
 	}
 	return subs[args[0]](ctx, e, args[1:])
+}
+
+// intelWeb seeds the partnership's states and agencies and returns the web configuration of
+// login and the intelligence routes over st. If seeding fails, the routes are left out (and
+// the failure logged): the vessel picture still serves.
+func intelWeb(ctx context.Context, st *store.Store, log *slog.Logger) web.IntelConfig {
+	sv := st.Sovereignty()
+	if err := sv.Seed(ctx, access.SeedStates, access.SeedAgencies); err != nil {
+		log.Error("intelligence routes disabled: seeding agencies failed", "err", err)
+		return web.IntelConfig{}
+	}
+	return web.IntelConfig{
+		Store:    sv,
+		Sessions: sv,
+		STIX: func(ctx context.Context, x intel.Export, u access.User) ([]byte, error) {
+			return stix.ExportWithContents(ctx, x, sv, u)
+		},
+	}
 }
 
 // openSovereignty opens the store of cfg and seeds the partnership's states and agencies.
