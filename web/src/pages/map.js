@@ -8,6 +8,7 @@ import { h, $ } from '../dom.js';
 import { t, has, fmtNumber, fmtDateTime, fmtTime, onLanguage } from '../i18n/index.js';
 import { style, categories, category, stateColours, otherStateColour, zoneOpacity, highSeasColour, treatyColour } from '../style.js';
 import { VesselLayer } from '../vessellayer.js';
+import { addAlertLayer } from '../alertlayer.js';
 import { errorView } from '../shell.js';
 
 export const refreshMs = 2000;
@@ -308,6 +309,7 @@ export const mapPage = {
           requestAnimationFrame(() => { pending = false; map.getCanvas().style.cursor = layer.hit(e.point) !== undefined ? 'pointer' : ''; });
         });
         loadZones();
+        addAlertLayer(map);
         if (running) startLoop();
       });
       document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && state.selected !== null) closePanel(); });
