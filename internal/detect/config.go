@@ -60,6 +60,12 @@ type EncounterConfig struct {
 	// pair that has not been seen together for that long (default 15 min).
 	CheckEvery time.Duration `json:"check_every"`
 	MaxMiss    time.Duration `json:"max_miss"`
+	// MaxPairs bounds the pairs one vessel is followed in at once, and MaxNeighbours the
+	// vessels one check looks at (defaults 16 and 256): in a crowd (a fishing fleet, an
+	// anchorage not in the port lists) memory and time stay bounded per vessel; pairs not
+	// followed are counted in Stats.PairsCapped.
+	MaxPairs      int `json:"max_pairs"`
+	MaxNeighbours int `json:"max_neighbours"`
 }
 
 // LoiteringConfig: a vessel lingering at sea.
@@ -109,7 +115,7 @@ func DefaultConfig() Config {
 		Gap: GapConfig{Min: 6 * time.Hour, IntentionalMin: 12 * time.Hour, IntentionalShore: 50, GoodReception: 14},
 		Encounter: EncounterConfig{MaxDistanceM: 500, MinDuration: 2 * time.Hour, MaxMedianKn: 2, PortRadiusM: 10000,
 			RendezvousM: 250, RendezvousMin: 30 * time.Minute, RendezvousSpeedKn: 2, RendezvousCourse: 30,
-			CheckEvery: time.Minute, MaxMiss: 15 * time.Minute},
+			CheckEvery: time.Minute, MaxMiss: 15 * time.Minute, MaxPairs: 16, MaxNeighbours: 256},
 		Loitering:      LoiteringConfig{MaxKn: 2, MinDuration: 4 * time.Hour, MinShoreNM: 20, MaxGap: 2 * time.Hour},
 		Zone:           ZoneConfig{WatchFor: 12 * time.Hour},
 		Speed:          SpeedConfig{MinKn: 30, SmallLengthM: 15, MinShoreNM: 12, MinDuration: 2 * time.Minute, MinReports: 3},
@@ -159,6 +165,9 @@ func (c Config) Validate() error {
 		if _, _, err := parseWatchZone(z); err != nil {
 			return err
 		}
+	}
+	if c.Encounter.MaxPairs < 1 || c.Encounter.MaxNeighbours < 1 {
+		return fmt.Errorf("detect config: encounter.max_pairs = %d, encounter.max_neighbours = %d: want at least 1", c.Encounter.MaxPairs, c.Encounter.MaxNeighbours)
 	}
 	if c.MaxEvidence < 2 {
 		return fmt.Errorf("detect config: max_evidence = %d: want at least 2", c.MaxEvidence)

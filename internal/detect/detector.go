@@ -13,16 +13,17 @@ import (
 
 // Stats are the cumulative counters of a Detector.
 type Stats struct {
-	Positions  int64            `json:"positions"`    // positions accepted
-	Statics    int64            `json:"statics"`      // static reports merged
-	Rejected   int64            `json:"rejected"`     // positions with an impossible coordinate or no time
-	OutOfOrder int64            `json:"out_of_order"` // positions older than the vessel's latest, not used
-	Jumps      int64            `json:"jumps"`        // impossible jumps (implied speed over the limit), flagged
-	Vessels    int              `json:"vessels"`      // vessels tracked now
-	Evicted    int64            `json:"evicted"`      // vessels forgotten after EvictAfter of silence
-	Pairs      int              `json:"pairs"`        // pairs of vessels close together now
-	Lookups    int64            `json:"lookups"`      // jurisdiction look-ups
-	Alerts     map[string]int64 `json:"alerts"`       // final alerts by kind
+	Positions   int64            `json:"positions"`    // positions accepted
+	Statics     int64            `json:"statics"`      // static reports merged
+	Rejected    int64            `json:"rejected"`     // positions with an impossible coordinate or no time
+	OutOfOrder  int64            `json:"out_of_order"` // positions older than the vessel's latest, not used
+	Jumps       int64            `json:"jumps"`        // impossible jumps (implied speed over the limit), flagged
+	Vessels     int              `json:"vessels"`      // vessels tracked now
+	Evicted     int64            `json:"evicted"`      // vessels forgotten after EvictAfter of silence
+	Pairs       int              `json:"pairs"`        // pairs of vessels close together now
+	PairsCapped int64            `json:"pairs_capped"` // close pairs not followed (Encounter.MaxPairs, MaxNeighbours)
+	Lookups     int64            `json:"lookups"`      // jurisdiction look-ups
+	Alerts      map[string]int64 `json:"alerts"`       // final alerts by kind
 }
 
 // Detector runs every detector over one stream of reports. Feed it in time order (a few
@@ -436,6 +437,9 @@ func (d *Detector) locate(tr *track, f fix) {
 	tr.place = d.loc.Locate(f.lat, f.lon)
 	tr.locAt = f
 	d.stats.Lookups++
+	if d.ports != nil {
+		_, tr.nearPort = d.ports.Near(f.lat, f.lon, d.cfg.Encounter.PortRadiusM)
+	}
 }
 
 // placeOf is the place of a fix of the track: the cached place when it was located nearby,
@@ -761,8 +765,7 @@ func (d *Detector) sweep(now int64) {
 	}
 	sort.Slice(parted, func(i, j int) bool { return parted[i] < parted[j] })
 	for _, k := range parted {
-		d.endPair(d.pairs[k])
-		delete(d.pairs, k)
+		d.dropPair(k)
 	}
 	idle := d.secs(d.cfg.Loitering.MaxGap)
 	var ending []*track // closed in MMSI order, so that the output is reproducible
@@ -800,8 +803,7 @@ func (d *Detector) Close() {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	for _, k := range keys {
-		d.endPair(d.pairs[k])
-		delete(d.pairs, k)
+		d.dropPair(k)
 	}
 	ms := make([]uint32, 0, len(d.tracks))
 	for m := range d.tracks {

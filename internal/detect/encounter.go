@@ -63,6 +63,12 @@ func (d *Detector) regrid(tr *track, f fix) {
 // encounters keeps the grid current and, every Encounter.CheckEvery per vessel, pairs the
 // vessel with its neighbours in the 3 × 3 cells around it.
 func (d *Detector) encounters(tr *track, f fix) {
+	if tr.nearPort {
+		if tr.inGrid {
+			d.ungrid(tr)
+		}
+		return
+	}
 	d.regrid(tr, f)
 	if f.t-tr.lastCheck < d.secs(d.cfg.Encounter.CheckEvery) {
 		return
@@ -70,11 +76,16 @@ func (d *Detector) encounters(tr *track, f fix) {
 	tr.lastCheck = f.t
 	ci, cj := int32(tr.cell>>32), int32(uint32(tr.cell))
 	cfg := &d.cfg.Encounter
+	seen := 0
 	for di := int32(-1); di <= 1; di++ {
 		for dj := int32(-1); dj <= 1; dj++ {
 			for _, o := range d.grid[int64(ci+di)<<32|int64(uint32(cj+dj))] {
 				if o == tr || f.t-o.last.t > 600 || o.last.t-f.t > 600 {
 					continue
+				}
+				if seen++; seen > cfg.MaxNeighbours {
+					d.stats.PairsCapped++
+					return
 				}
 				// bring the neighbour's last report to this report's time
 				lat, lon := deadReckon(o.last.lat, o.last.lon, float64(o.last.sog), float64(o.last.cog), float64(f.t-o.last.t))
@@ -106,6 +117,12 @@ func (d *Detector) together(tr *track, f fix, o *track, dist float64) {
 	k := pairKey(tr.mmsi, o.mmsi)
 	p := d.pairs[k]
 	if p == nil {
+		if tr.pairs >= int32(d.cfg.Encounter.MaxPairs) || o.pairs >= int32(d.cfg.Encounter.MaxPairs) {
+			d.stats.PairsCapped++
+			return
+		}
+		tr.pairs++
+		o.pairs++
 		p = &pair{a: tr, b: o}
 		if o.mmsi < tr.mmsi {
 			p.a, p.b = o, tr
@@ -238,4 +255,13 @@ func (d *Detector) endPair(p *pair) {
 	}
 	d.endTogether(p, &p.enc, false)
 	d.endTogether(p, &p.rdv, true)
+}
+
+// dropPair ends a pair and forgets it.
+func (d *Detector) dropPair(k uint64) {
+	p := d.pairs[k]
+	d.endPair(p)
+	p.a.pairs--
+	p.b.pairs--
+	delete(d.pairs, k)
 }

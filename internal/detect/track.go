@@ -110,7 +110,10 @@ type track struct {
 	slow  run // loitering
 	flags uint8
 
-	// encounter grid
+	// encounter grid; vessels near a port or anchorage (where encounters do not count) stay
+	// out of it, which also spares the grid the crowds of moored ships
+	nearPort  bool
+	pairs     int32 // pairs this vessel is in now
 	cell      int64
 	slot      int32
 	inGrid    bool
