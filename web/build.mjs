@@ -1,6 +1,7 @@
 // Builds the map page's assets into internal/web/static/dist (never committed), from which the Go
 // binary embeds them:
 //   app.js, app.css           the page script (MapLibre GL + web/src) and styles, bundled by esbuild
+//   vesselworker.js           the worker that fetches and decodes the vessel feed
 //   maplibre-gl-worker.mjs    MapLibre's worker module, copied as published
 //   basemap.geojson           land polygons and country borders from Natural Earth (world-atlas),
 //                             converted from TopoJSON with topojson-client
@@ -24,7 +25,7 @@ await mkdir(out, { recursive: true });
 
 // 1. The page script and its CSS (esbuild writes app.css next to app.js).
 await esbuild.build({
-  entryPoints: { app: path.join(here, 'src/app.js') },
+  entryPoints: { app: path.join(here, 'src/app.js'), vesselworker: path.join(here, 'src/vesselworker.js') },
   bundle: true,
   format: 'esm',
   target: ['es2022'],

@@ -52,10 +52,11 @@ const (
 	assetCSS     = "app.css"
 	assetWorker  = "maplibre-gl-worker.mjs"
 	assetBasemap = "basemap.geojson"
+	assetFeed    = "vesselworker.js" // fetches and decodes the vessel feed off the main thread
 )
 
 func (a *assets) built() bool {
-	for _, n := range []string{assetJS, assetCSS, assetWorker, assetBasemap} {
+	for _, n := range []string{assetJS, assetCSS, assetWorker, assetBasemap, assetFeed} {
 		if a.byName[n] == nil {
 			return false
 		}
@@ -153,6 +154,8 @@ type pageConfig struct {
 	API     string `json:"api"`     // base of the JSON API
 	Worker  string `json:"worker"`  // URL of the MapLibre worker module
 	Basemap string `json:"basemap"` // URL of the basemap GeoJSON
+	// VesselWorker is the URL of the module worker that fetches the vessel feed.
+	VesselWorker string `json:"vesselWorker"`
 }
 
 type indexData struct {
@@ -168,9 +171,10 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) error {
 		d.CSS = s.assets.byName[assetCSS].URL()
 		d.JS = s.assets.byName[assetJS].URL()
 		d.Config = pageConfig{
-			API:     "/api/v1",
-			Worker:  s.assets.byName[assetWorker].URL(),
-			Basemap: s.assets.byName[assetBasemap].URL(),
+			API:          "/api/v1",
+			Worker:       s.assets.byName[assetWorker].URL(),
+			Basemap:      s.assets.byName[assetBasemap].URL(),
+			VesselWorker: s.assets.byName[assetFeed].URL(),
 		}
 	}
 	var buf bytes.Buffer

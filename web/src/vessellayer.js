@@ -5,7 +5,7 @@
 // re-uploads a few typed arrays instead of re-tiling GeoJSON. Vessels under way are arrows along
 // their heading (or course); stopped ones, or those without a course, are dots.
 import { MercatorCoordinate } from 'maplibre-gl';
-import { categories, categoryIndex } from './style.js';
+import { categories } from './style.js';
 
 const vertexSrc = `#version 300 es
 uniform mat4 u_matrix;
@@ -91,6 +91,8 @@ export class VesselLayer {
     this.duration = 1;
     this.selected = -1; // MMSI
     this.frames = 0;
+    this.maxMove = 0; // largest glide of the last update, mercator units
+    this.alwaysAnimate = false;
   }
 
   onAdd(map, gl) {
@@ -136,37 +138,52 @@ export class VesselLayer {
     return [this.from[2 * i] + (this.to[2 * i] - this.from[2 * i]) * t, this.from[2 * i + 1] + (this.to[2 * i + 1] - this.from[2 * i + 1]) * t];
   }
 
-  // update replaces the vessels with list (API snapshots: mmsi, lat, lon, sog, cog, heading,
-  // ship_type). Each vessel already shown glides from where it is drawn now to its new position
-  // over durationMs; a new vessel appears at its position.
-  update(list, durationMs) {
+  // update replaces the vessels with the feed worker's arrays (see vesselworker.js: mmsi, x, y
+  // in Web Mercator, rot, cat). Each vessel already shown glides from where it is drawn now to
+  // its new position over durationMs; a new vessel appears at its position. When no vessel moves
+  // by a visible amount at the current zoom, nothing is repainted during the glide.
+  update(d, durationMs) {
     const now = performance.now();
-    const n = list.length;
+    const n = d.n;
     const from = new Float32Array(2 * n), to = new Float32Array(2 * n);
-    const rot = new Float32Array(n), cat = new Float32Array(n), mmsi = new Uint32Array(n);
-    const index = new Map();
+    // Fast path: the server lists the vessels in the same order as last time, so vessel k is
+    // the old vessel k and no MMSI lookups (or new index) are needed.
+    let same = n === this.n;
+    for (let k = 0; same && k < n; k++) same = d.mmsi[k] === this.mmsi[k];
+    const index = same ? this.index : new Map();
+    const t = this.progress(now);
+    let maxMove = 0;
     for (let k = 0; k < n; k++) {
-      const v = list[k];
-      const m = MercatorCoordinate.fromLngLat([v.lon, v.lat]);
-      to[2 * k] = m.x;
-      to[2 * k + 1] = m.y;
-      const old = this.index.get(v.mmsi);
+      const m = d.mmsi[k];
+      const nx = d.x[k], ny = d.y[k];
+      to[2 * k] = nx;
+      to[2 * k + 1] = ny;
+      const old = same ? k : this.index.get(m);
       if (old !== undefined) {
-        const [x, y] = this.position(old, now);
+        const x = this.from[2 * old] + (this.to[2 * old] - this.from[2 * old]) * t;
+        const y = this.from[2 * old + 1] + (this.to[2 * old + 1] - this.from[2 * old + 1]) * t;
         from[2 * k] = x;
         from[2 * k + 1] = y;
+        const dx = Math.abs(nx - x), dy = Math.abs(ny - y);
+        if (dx > maxMove) maxMove = dx;
+        if (dy > maxMove) maxMove = dy;
       } else {
-        from[2 * k] = m.x;
-        from[2 * k + 1] = m.y;
+        from[2 * k] = nx;
+        from[2 * k + 1] = ny;
       }
-      const course = v.heading ?? v.cog;
-      rot[k] = course !== undefined && (v.sog ?? 0) >= 0.5 ? course : -1;
-      cat[k] = categoryIndex(v.ship_type);
-      mmsi[k] = v.mmsi;
-      index.set(v.mmsi, k);
+      if (!same) index.set(m, k);
     }
-    Object.assign(this, { n, from, to, rot, cat, mmsi, index, t0: now, duration: Math.max(1, durationMs), dirty: true });
+    Object.assign(this, { n, from, to, rot: d.rot, cat: d.cat, mmsi: d.mmsi, index, maxMove, t0: now, duration: Math.max(1, durationMs), dirty: true });
     this.map?.triggerRepaint();
+    // The last frame of the glide, when the glide itself was too small to animate.
+    clearTimeout(this.landing);
+    this.landing = setTimeout(() => this.map?.triggerRepaint(), this.duration + 20);
+  }
+
+  // animating reports whether the glide moves some vessel by a visible amount (a quarter
+  // pixel) at the current zoom; alwaysAnimate forces it (the frame-time test's worst case).
+  animating() {
+    return this.alwaysAnimate || this.maxMove * 512 * 2 ** this.map.getZoom() >= 0.25;
   }
 
   select(mmsi) {
@@ -210,7 +227,7 @@ export class VesselLayer {
     }
     gl.bindVertexArray(null);
     this.frames++;
-    if (t < 1) this.map.triggerRepaint();
+    if (t < 1 && this.animating()) this.map.triggerRepaint();
   }
 
   // hit returns the MMSI of the vessel drawn nearest to the screen point (CSS pixels relative

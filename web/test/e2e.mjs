@@ -15,7 +15,7 @@
 //     numbers and dates follow the language;
 //   - no request goes to any host but the server, nothing breaks the CSP, no console error, no
 //     missing message.
-import { launch, guardedPage, cspViolations, shot, shotsDir, waitVessels, vesselsDrawn, finish, timeoutMs, missingRoutes } from './lib.mjs';
+import { launch, guardedPage, cspViolations, shot, shotsDir, waitVessels, vesselsDrawn, finish, timeoutMs, missingRoutes, unavailableRoutes } from './lib.mjs';
 import { contrastProblems, focusIndicator } from './a11y.mjs';
 
 const [base, dirArg] = process.argv.slice(2);
@@ -117,7 +117,7 @@ try {
     const err = await page.evaluate(() => { const e = document.querySelector('#view-page:not([hidden]) .error'); return e ? { kind: e.dataset.kind, text: e.textContent } : null; });
     if (err) {
       console.log(`page ${id}: ${err.kind}: ${err.text}`);
-      check(err.kind === 'missing', `page ${id} shows an unexpected error: ${err.kind}: ${err.text}`);
+      check(['missing', 'unavailable', 'auth'].includes(err.kind), `page ${id} shows an unexpected error: ${err.kind}: ${err.text}`);
       check(/servidor|server/i.test(err.text), `page ${id}: the error should say what to do: ${err.text}`);
     } else {
       console.log(`page ${id}: ${head.title}: content shown`);
@@ -151,6 +151,7 @@ try {
 
   await cspViolations(page, problems);
   console.log(`API routes this server lacks (shown as "not available"): ${[...missingRoutes].sort().join(' ') || 'none'}`);
+  console.log(`API routes whose back end this server does not run (503): ${[...unavailableRoutes].sort().join(' ') || 'none'}`);
 } catch (err) {
   problems.push(err.stack || err.message);
 } finally {

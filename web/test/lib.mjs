@@ -32,6 +32,8 @@ export async function launch() {
 // returns true for HTTP errors the test expects (e.g. 404 of an API route the server lacks).
 // missingRoutes collects the API paths the server answered with its "no API route" catch-all.
 export const missingRoutes = new Set();
+// unavailableRoutes collects the API paths answered 503 "unavailable" (a back end not running).
+export const unavailableRoutes = new Set();
 
 export async function guardedPage(browser, base, problems, opts = {}) {
   const origin = new URL(base).origin;
@@ -56,6 +58,9 @@ export async function guardedPage(browser, base, problems, opts = {}) {
     // An API route this server does not have is answered by the catch-all; the page must show
     // its "not available on this server" state, which the tests check separately.
     if (/no API route|the API is read-only/.test(body)) { missingRoutes.add(new URL(r.url()).pathname); return; }
+    // A route whose back end this server does not run (503 "unavailable"): the page must show
+    // that state and what to do; the tests check it.
+    if (r.status() === 503 && /"code":"unavailable"/.test(body)) { unavailableRoutes.add(new URL(r.url()).pathname); return; }
     if (!allow(r.url(), r.status(), body)) problems.push(`HTTP ${r.status()} for ${r.url()}: ${body.slice(0, 200)}`);
   });
   page.on('request', (r) => {

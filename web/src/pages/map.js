@@ -1,9 +1,9 @@
 // The map page: the coastline basemap, the maritime zones from the jurisdiction engine, live
 // vessels (refreshed every 2 s and interpolated between refreshes), and a panel with the
 // selected vessel's static data, jurisdiction and 24 h track.
-import { Map, Marker, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import { config } from '../config.js';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { h, $ } from '../dom.js';
 import { t, has, fmtNumber, fmtDateTime, fmtTime, onLanguage } from '../i18n/index.js';
 import { style, categories, category, stateColours, otherStateColour, zoneOpacity, highSeasColour, treatyColour } from '../style.js';
@@ -22,7 +22,6 @@ const state = {
 };
 
 let map, layer, timer, trackTimer, running = false, gapMarker;
-let lastList = [];
 
 const wrapLon = (x) => ((((x + 180) % 360) + 360) % 360) - 180;
 const clampLat = (y) => Math.max(-90, Math.min(90, y));
@@ -45,6 +44,21 @@ function startLoop() {
   refreshVessels(++loop);
 }
 
+// The feed worker fetches and decodes the vessel list off the main thread (vesselworker.js).
+let worker, reqId = 0;
+const pending = new Map();
+function feed(url, keep) {
+  if (!worker) {
+    worker = new Worker(new URL(config.vesselWorker, location.href), { type: 'module' });
+    worker.onmessage = (e) => { const done = pending.get(e.data.id); pending.delete(e.data.id); done?.(e.data); };
+  }
+  return new Promise((resolve) => {
+    const id = ++reqId;
+    pending.set(id, resolve);
+    worker.postMessage({ id, url, keep });
+  });
+}
+
 async function refreshVessels(gen) {
   if (!running || gen !== loop) return;
   const started = performance.now();
@@ -52,21 +66,24 @@ async function refreshVessels(gen) {
     const url = new URL(`${config.api}/vessels`, location.href);
     url.searchParams.set('bbox', viewBBox());
     url.searchParams.set('limit', vesselLimit);
-    const res = await fetch(url, { signal: AbortSignal.timeout(10000), cache: 'no-store' });
-    if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { kind: res.status >= 500 ? 'server' : 'rejected', status: res.status });
-    const list = await res.json();
-    lastList = list;
-    layer.update(list, refreshMs);
-    state.count = list.length;
-    state.limited = res.headers.get('Accord-Limit-Reached') === 'true';
+    const d = await feed(url.href, state.selected !== null ? [state.selected] : []);
+    if (!d.ok) {
+      let message = d.message;
+      try { message = JSON.parse(d.message).error.message; } catch { /* not JSON */ }
+      const kind = d.status === 0 ? 'offline' : d.status === 503 ? 'unavailable' : d.status >= 500 ? 'server' : d.status === 401 ? 'auth' : d.status === 403 ? 'forbidden' : 'rejected';
+      throw new ApiError(kind, d.status, '', message, '/vessels');
+    }
+    const got = performance.now();
+    layer.update(d, refreshMs);
+    state.timing = { requestMs: d.requestMs, parseMs: d.parseMs, updateMs: performance.now() - got, refreshes: (state.timing?.refreshes ?? 0) + 1 };
+    state.count = d.n;
+    state.limited = d.limited;
     state.updated = new Date();
     state.error = null;
-    if (state.selected !== null) {
-      const v = list.find((x) => x.mmsi === state.selected);
-      if (v && state.detail && v.time !== state.detail.time) { Object.assign(state.detail, v); renderPanel(); }
-    }
+    const v = state.selected !== null ? d.sample[state.selected] : undefined;
+    if (v && state.detail && v.time !== state.detail.time) { Object.assign(state.detail, v); renderPanel(); }
   } catch (err) {
-    state.error = err.kind ? err : Object.assign(err, { kind: 'offline' });
+    state.error = err;
     console.warn('vessel refresh failed', err);
   }
   renderStatus();
@@ -285,7 +302,7 @@ export const mapPage = {
     if (!map) {
       build(container);
       setWorkerUrl(new URL(config.worker, location.href).href);
-      map = new Map({
+      map = new MapLibreMap({
         container: 'map',
         style: style(new URL(config.basemap, location.href).href),
         bounds: [[-100, 5], [-60, 32]], // Gulf of Mexico, Caribbean and Mexican Pacific
@@ -330,4 +347,4 @@ export const mapPage = {
 };
 
 // Exposed for the browser tests and for debugging from the console.
-window.accord = Object.assign(window.accord || {}, { mapState: state, select, vessels: () => lastList });
+window.accord = Object.assign(window.accord || {}, { mapState: state, select });
