@@ -151,11 +151,20 @@ type Engine struct {
 	treaties []treaty
 
 	// Index, one entry per grid cell (row-major from the south-west corner) or vertex.
-	cls     []uint16  // class of a uniform cell, with flagExactDist; cellMixed for the exact path
+	cls []uint16 // class of a uniform cell, with flagExactDist; cellMixed for the exact path
+	// Level 2: each cell whose cls has flagExactDist is split into subN×subN sub-cells.
+	sub     []uint32  // per cell: its block in subCls/subV, noSub for none
+	subCls  []uint16  // per block: subN×subN sub-cell entries (as cls), row-major
+	subV    []float32 // per block: (subN+1)² sub-vertex distances (as vdist), row-major
 	vdist   []float32 // per vertex: distance to the nearest baseline, nm
 	other   []float32 // per cell: distance from the centre to the nearest other state's land or zone, nm
 	otherSt []uint8   // per cell: that state's index + 1
 	classes []class
+
+	// The index as Lookup reads it (pack): one 32-byte record per cell and one block per
+	// level-2 cell, so that a lookup touches one or two cache lines of each.
+	recs   []cellRec
+	blocks []subBlock
 
 	// UserZoneErrors lists the user-supplied zones that were rejected, for display.
 	userErrs []error
@@ -174,6 +183,11 @@ type Stats struct {
 	FastCells    int           `json:"fast_cells"`  // uniform cells answered without geometry
 	ExactDist    int           `json:"exact_dist"`  // uniform cells whose distance is computed exactly
 	MixedCells   int           `json:"mixed_cells"` // cells answered by exact geometry
+	// Level 2: the sub-cells of the cells that are not fast, by the same three kinds.
+	SubCells     int `json:"sub_cells"`
+	SubFast      int `json:"sub_fast"`
+	SubExactDist int `json:"sub_exact_dist"`
+	SubMixed     int `json:"sub_mixed"`
 }
 
 type grid struct {
@@ -263,11 +277,13 @@ func Load(ctx context.Context, cfg Config, log *slog.Logger) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.pack()
 	e.Stats.LoadTime = time.Since(start)
 	e.Stats.FromCache = fromCache
 	log.Info("jurisdiction: engine ready", "took", e.Stats.LoadTime.Round(time.Millisecond),
 		"from_cache", fromCache, "states", len(e.states), "baseline_arcs", e.Stats.BaselineArcs,
-		"fast_cells", e.Stats.FastCells, "exact_dist_cells", e.Stats.ExactDist, "mixed_cells", e.Stats.MixedCells)
+		"fast_cells", e.Stats.FastCells, "exact_dist_cells", e.Stats.ExactDist, "mixed_cells", e.Stats.MixedCells,
+		"sub_cells", e.Stats.SubCells, "sub_fast", e.Stats.SubFast, "sub_exact_dist", e.Stats.SubExactDist, "sub_mixed", e.Stats.SubMixed)
 	return e, nil
 }
 
@@ -504,20 +520,28 @@ func (e *Engine) nearestBaseFoot(v vec3, lat float64, mask uint64, maxNM float64
 
 // insideBase is the baseline distance of v inside state s's mapped territorial sea: to the
 // coast or to the baseline TerritorialSeaNM inside the outer limit, whichever is nearer; and
-// the distance to that outer limit.
-func (e *Engine) insideBase(v vec3, lat float64, s int) (dBase, limD float64) {
-	dBase, limD, _ = e.insideBaseFoot(v, lat, s)
+// the distance to that outer limit. maxLimNM bounds the distance to the outer limit when
+// known (+Inf otherwise); a wrong bound costs a second search, never a wrong answer.
+func (e *Engine) insideBase(v vec3, lat float64, s int, maxLimNM float64) (dBase, limD float64) {
+	dBase, limD, _ = e.insideBaseFoot(v, lat, s, maxLimNM)
 	return
 }
 
-func (e *Engine) insideBaseFoot(v vec3, lat float64, s int) (dBase, limD float64, f baseFoot) {
-	dc, dl := math.Inf(1), math.Inf(1)
-	var fc, fl vec3
-	if i, c := e.tree.nearest(v, 1<<uint(s), -2); i >= 0 {
-		dc = angleNM(c, lat)
-		fc = e.tree.arcs[i].foot(v)
+func (e *Engine) insideBaseFoot(v vec3, lat float64, s int, maxLimNM float64) (dBase, limD float64, f baseFoot) {
+	r := gaussRadiusNM(lat)
+	cosOf := func(nm float64) float64 {
+		if nm < math.Pi*r {
+			return math.Cos(nm / r)
+		}
+		return -2
 	}
-	if i, c := e.limits.nearest(v, 1<<uint(s), -2); i >= 0 {
+	dl := math.Inf(1)
+	var fl vec3
+	i, c := e.limits.nearest(v, 1<<uint(s), cosOf(maxLimNM))
+	if i < 0 && !math.IsInf(maxLimNM, 1) {
+		i, c = e.limits.nearest(v, 1<<uint(s), -2)
+	}
+	if i >= 0 {
 		dl = angleNM(c, lat)
 		fl = e.limits.arcs[i].foot(v)
 	}
@@ -525,15 +549,21 @@ func (e *Engine) insideBaseFoot(v vec3, lat float64, s int) (dBase, limD float64
 	if dl > ts {
 		return dl - ts, dl, baseFoot{fl, 1} // internal waters: distance seaward to the baseline
 	}
-	if dc <= ts-dl {
-		return dc, dl, baseFoot{fc, 0}
+	// The coast matters only when nearer than the baseline inside the outer limit.
+	if i, c := e.tree.nearest(v, 1<<uint(s), cosOf(ts-dl)); i >= 0 {
+		if dc := angleNM(c, lat); dc <= ts-dl {
+			return dc, dl, baseFoot{e.tree.arcs[i].foot(v), 0}
+		}
 	}
 	return ts - dl, dl, baseFoot{fl, 1}
 }
 
 // evalExact evaluates p (in cell k, centre c) with exact geometry. maxD1 is an upper bound of
-// the distance to the nearest baseline (+Inf when unknown) that speeds up the search.
-func (e *Engine) evalExact(k int, p, c pt, maxD1 float64) point {
+// the distance to the nearest baseline (+Inf when unknown) that speeds up the search. full
+// (the index build) also computes d2 wherever the uniformity tests need it; otherwise (Lookup)
+// d2 is computed only where it decides the answer (outside land and mapped seas, within
+// EEZNM) and only when no farther than EEZNM.
+func (e *Engine) evalExact(k int, p, c pt, maxD1 float64, full bool) point {
 	q := point{state: -1, place: -1, s1: -1, s2: -1, d2: math.Inf(1), treatyD: math.Inf(1), limD: math.Inf(1)}
 	v := unit(p.Y, p.X)
 	var pl1 int
@@ -543,7 +573,7 @@ func (e *Engine) evalExact(k int, p, c pt, maxD1 float64) point {
 	}
 	// Another state's baseline matters only while it can reach the EEZ limit (with a margin
 	// larger than any cell, for the index build's uniformity test).
-	if q.s1 >= 0 && q.d1 <= e.cfg.EEZNM {
+	if full && q.s1 >= 0 && q.d1 <= e.cfg.EEZNM {
 		q.d2, q.s2, _ = e.nearestBase(v, p.Y, ^uint64(0)&^(1<<uint(q.s1)), e.cfg.EEZNM+10+240*e.cfg.CellDeg)
 	}
 	if e.user != nil {
@@ -573,7 +603,7 @@ func (e *Engine) evalExact(k int, p, c pt, maxD1 float64) point {
 		if s, _ := e.ts.at(k, p, c); s != 0 {
 			q.place = int(s - 1)
 			q.state = int(e.placeState[q.place])
-			q.dBase, q.limD = e.insideBase(v, p.Y, q.state)
+			q.dBase, q.limD = e.insideBase(v, p.Y, q.state, math.Inf(1))
 			q.zone, q.basis = ZoneTerritorialSea, "mapped"
 			if q.limD > e.cfg.TerritorialSeaNM {
 				q.zone = ZoneInternalWaters
@@ -585,6 +615,9 @@ func (e *Engine) evalExact(k int, p, c pt, maxD1 float64) point {
 	if q.s1 < 0 || q.d1 > e.cfg.EEZNM {
 		q.zone, q.basis = ZoneHighSeas, ""
 		return q
+	}
+	if !full {
+		q.d2, q.s2, _ = e.nearestBase(v, p.Y, ^uint64(0)&^(1<<uint(q.s1)), e.cfg.EEZNM)
 	}
 	owner, dOwn, place := q.s1, q.d1, pl1
 	q.basis = "distance"
@@ -662,39 +695,56 @@ func (e *Engine) Lookup(lat, lon float64) Answer {
 	}
 	i, j := int(fx), int(fy)
 	k := j*g.nx + i
-	c := e.cls[k]
+	r := &e.recs[k]
+	c := r.cls
+	u, w := fx-float64(i), fy-float64(j)
+	vd := r.d
+	h := 0.0 // half-diagonal of the (sub-)cell, computed only when needed
+	if c&flagExactDist != 0 {
+		if r.sub != noSub {
+			// Level 2: the cell is split into subN×subN sub-cells.
+			b := &e.blocks[r.sub]
+			u, w = u*subN, w*subN
+			si, sj := min(int(u), subN-1), min(int(w), subN-1)
+			u, w = u-float64(si), w-float64(sj)
+			c = b.cls[sj*subN+si]
+			vd = b.corners(si, sj)
+			if c&flagExactDist != 0 {
+				h = e.halfDiagNM(j) / subN
+			}
+		} else {
+			h = e.halfDiagNM(j)
+		}
+	}
 	if c&flagExactDist == 0 {
 		// Uniform cell: the class says everything but the distances; interpolate those.
 		cl := &e.classes[c]
 		a := cl.tmpl
 		a.Lat, a.Lon = lat, lon
-		u, w := fx-float64(i), fy-float64(j)
-		v0 := j*(g.nx+1) + i
-		v1 := v0 + g.nx + 1
-		d := float64(e.vdist[v0])*(1-u)*(1-w) + float64(e.vdist[v0+1])*u*(1-w) +
-			float64(e.vdist[v1])*(1-u)*w + float64(e.vdist[v1+1])*u*w
+		d := float64(vd[0])*(1-u)*(1-w) + float64(vd[1])*u*(1-w) + float64(vd[2])*(1-u)*w + float64(vd[3])*u*w
 		a.BaselineNM = d
-		e.fillOther(&a, k, d)
+		e.fillOther(&a, r, d)
 		return a
 	}
+	// The distance is 1-Lipschitz: no farther than a corner's distance plus the cell diagonal.
+	bound := float64(min(vd[0], vd[1], vd[2], vd[3])) + 2*h + 0.01
 	if c != cellMixed {
 		// Uniform zone, but the distance field is not smooth enough here to interpolate.
 		cl := &e.classes[c&^flagExactDist]
 		a := cl.tmpl
 		a.Lat, a.Lon = lat, lon
-		// The distance is 1-Lipschitz: no farther than a corner's distance plus the cell diagonal.
-		v0 := j*(g.nx+1) + i
-		v1 := v0 + g.nx + 1
-		bound := math.Min(math.Min(float64(e.vdist[v0]), float64(e.vdist[v0+1])), math.Min(float64(e.vdist[v1]), float64(e.vdist[v1+1])))
-		a.BaselineNM = e.exactDist(cl, lat, lon, bound+2*e.halfDiagNM(j)+0.01)
-		e.fillOther(&a, k, a.BaselineNM)
+		a.BaselineNM = e.exactDist(cl, lat, lon, bound)
+		e.fillOther(&a, r, a.BaselineNM)
 		return a
 	}
-	v0 := j*(g.nx+1) + i
-	v1 := v0 + g.nx + 1
-	bound := math.Min(math.Min(float64(e.vdist[v0]), float64(e.vdist[v0+1])), math.Min(float64(e.vdist[v1]), float64(e.vdist[v1+1])))
-	q := e.evalExact(k, pt{lon, lat}, g.centre(i, j), bound+2*e.halfDiagNM(j)+0.01)
-	return e.answer(&q, k, lat, lon)
+	q := e.evalExact(k, pt{lon, lat}, g.centre(i, j), bound, false)
+	return e.answer(&q, r, lat, lon)
+}
+
+// corners returns the four values of vdist around the cell whose south-west vertex is v0, in
+// the order SW, SE, NW, NE; stride is the number of vertices per row.
+func (e *Engine) corners(v0, stride int) [4]float32 {
+	return [4]float32{e.vdist[v0], e.vdist[v0+1], e.vdist[v0+stride], e.vdist[v0+stride+1]}
 }
 
 // exactDist is the baseline distance at a point of a uniform cell of class cl, computed as
@@ -702,7 +752,8 @@ func (e *Engine) Lookup(lat, lon float64) Answer {
 func (e *Engine) exactDist(cl *class, lat, lon, maxNM float64) float64 {
 	v := unit(lat, lon)
 	if cl.Basis == "mapped" {
-		d, _ := e.insideBase(v, lat, cl.State)
+		// Corner distances bound the distance to the outer limit: dBase + TerritorialSeaNM.
+		d, _ := e.insideBase(v, lat, cl.State, maxNM+e.cfg.TerritorialSeaNM)
 		return d
 	}
 	if cl.Basis == "user" && cl.State >= 0 {
@@ -717,7 +768,7 @@ func (e *Engine) exactDist(cl *class, lat, lon, maxNM float64) float64 {
 }
 
 // answer turns an exact evaluation into an Answer.
-func (e *Engine) answer(q *point, k int, lat, lon float64) Answer {
+func (e *Engine) answer(q *point, r *cellRec, lat, lon float64) Answer {
 	a := Answer{Lat: lat, Lon: lon, Zone: q.zone, Basis: q.basis, Source: q.source, Regime: RegimeOf(q.zone)}
 	if q.state >= 0 {
 		a.State = e.states[q.state]
@@ -734,24 +785,81 @@ func (e *Engine) answer(q *point, k int, lat, lon float64) Answer {
 	if q.zone == ZoneHighSeas {
 		a.BaselineNM = q.d1
 	}
-	e.fillOther(&a, k, q.d1)
+	e.fillOther(&a, r, q.d1)
 	return a
 }
 
 // fillOther sets OtherState and OtherNM from the cell's distance field; on the high seas from
 // the nearest baseline distance d1.
-func (e *Engine) fillOther(a *Answer, k int, d1 float64) {
+func (e *Engine) fillOther(a *Answer, r *cellRec, d1 float64) {
 	if a.Zone == ZoneHighSeas {
 		a.OtherNM = math.Max(0, d1-e.cfg.EEZNM)
-		if s := e.otherSt[k]; s != 0 {
+		if s := r.otherSt; s != 0 {
 			a.OtherState = e.states[s-1]
 		}
 		return
 	}
-	if s := e.otherSt[k]; s != 0 {
+	if s := r.otherSt; s != 0 {
 		a.OtherState = e.states[s-1]
-		a.OtherNM = float64(e.other[k])
+		a.OtherNM = float64(r.other)
 	} else {
 		a.OtherNM = -1
 	}
+}
+
+// BaselineNM returns the distance in nautical miles from lat, lon (degrees) to the nearest
+// baseline of state (ISO alpha-3 sovereign, e.g. "MEX"), as the zones are measured: to its
+// coastline or TerritorialSeaNM inside the outer limit of its mapped territorial sea. It is
+// exact (no index) and meant for checks against published lines.
+func (e *Engine) BaselineNM(lat, lon float64, state string) (float64, error) {
+	s, ok := e.stateIdx[state]
+	if !ok {
+		return 0, fmt.Errorf("jurisdiction: no boundary data for state %q; known: %v", state, e.states)
+	}
+	d, _, _ := e.nearestBase(unit(lat, lon), lat, 1<<uint(s), math.Inf(1))
+	return d, nil
+}
+
+// cellRec is the packed index entry of a cell.
+type cellRec struct {
+	d       [4]float32 // baseline distance at the corners SW, SE, NW, NE, nm
+	other   float32    // see Engine.other
+	sub     uint32     // level-2 block, noSub for none
+	cls     uint16     // see Engine.cls
+	otherSt uint8      // see Engine.otherSt
+	_       [5]byte
+}
+
+// subBlock is the packed level-2 block of a cell: the sub-cells' entries and the sub-vertex
+// distances (nm).
+type subBlock struct {
+	cls [subN * subN]uint16
+	v   [(subN + 1) * (subN + 1)]float32
+}
+
+func (b *subBlock) corners(si, sj int) [4]float32 {
+	v := b.v[sj*(subN+1)+si:]
+	return [4]float32{v[0], v[1], v[subN+1], v[subN+2]}
+}
+
+// pack builds recs and blocks from the index arrays and releases the arrays Lookup no longer
+// needs.
+func (e *Engine) pack() {
+	g := &e.g
+	e.recs = make([]cellRec, g.nx*g.ny)
+	for j := range g.ny {
+		for i := range g.nx {
+			k := j*g.nx + i
+			e.recs[k] = cellRec{d: e.corners(j*(g.nx+1)+i, g.nx+1), other: e.other[k], sub: e.sub[k], cls: e.cls[k], otherSt: e.otherSt[k]}
+		}
+	}
+	const nv = (subN + 1) * (subN + 1)
+	e.blocks = make([]subBlock, len(e.subCls)/(subN*subN))
+	for bi := range e.blocks {
+		b := &e.blocks[bi]
+		copy(b.cls[:], e.subCls[bi*subN*subN:])
+		copy(b.v[:], e.subV[bi*nv:(bi+1)*nv])
+	}
+	e.vdist, e.other, e.otherSt, e.subV = nil, nil, nil, nil
+	e.cls, e.sub, e.subCls = nil, nil, nil
 }

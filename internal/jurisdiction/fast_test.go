@@ -1,9 +1,13 @@
 package jurisdiction
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // regionPoints returns n reproducible random points of the engine's region.
@@ -17,77 +21,138 @@ func regionPoints(e *Engine, n int, seed uint64) [][2]float64 {
 	return pts
 }
 
-// TestFastPathMatchesExact checks that the index answers as exact geometry does, and measures
-// the fast path's distance error.
+// Lookup paths, from the cheapest.
+const (
+	pathFast1     = iota // level-1 cell, interpolated
+	pathFast2            // level-2 sub-cell, interpolated
+	pathExactDist        // uniform (sub-)cell, exact distance
+	pathMixed            // exact geometry
+)
+
+var pathNames = []string{"fast-L1", "fast-L2", "exact-distance", "mixed"}
+
+// pathOf returns the path Lookup takes for lat, lon (inside the region).
+func (e *Engine) pathOf(lat, lon float64) int {
+	g := &e.g
+	fx, fy := (lon-g.minX)*g.inv, (lat-g.minY)*g.inv
+	i, j := int(fx), int(fy)
+	r := &e.recs[j*g.nx+i]
+	c := r.cls
+	if c&flagExactDist == 0 {
+		return pathFast1
+	}
+	if r.sub != noSub {
+		si, sj := min(int((fx-float64(i))*subN), subN-1), min(int((fy-float64(j))*subN), subN-1)
+		c = e.blocks[r.sub].cls[sj*subN+si]
+		if c&flagExactDist == 0 {
+			return pathFast2
+		}
+	}
+	if c == cellMixed {
+		return pathMixed
+	}
+	return pathExactDist
+}
+
+// TestFastPathMatchesExact is the property test of the index: on random points of the region,
+// Lookup (whatever path it takes) gives the state, territory and zone that exact geometry gives,
+// and the interpolated baseline distance stays within 0.1 nm of the exact one.
 func TestFastPathMatchesExact(t *testing.T) {
 	e := testEngine(t)
-	n := 20000
+	n := 50000
 	if testing.Short() {
-		n = 2000
+		n = 5000
 	}
 	var maxErr, sumErr float64
-	var fast, zoneDiff int
+	var nInterp, zoneDiff int
+	var paths [4]int
 	for _, p := range regionPoints(e, n, 7) {
 		a := e.Lookup(p[0], p[1])
 		i, j := e.g.cellOf(p[1], p[0])
 		k := j*e.g.nx + i
-		q := e.evalExact(k, pt{p[1], p[0]}, e.g.centre(i, j), math.Inf(1))
-		x := e.answer(&q, k, p[0], p[1])
+		q := e.evalExact(k, pt{p[1], p[0]}, e.g.centre(i, j), math.Inf(1), true)
+		x := e.answer(&q, &e.recs[k], p[0], p[1])
+		path := e.pathOf(p[0], p[1])
+		paths[path]++
 		if a.State != x.State || a.Zone != x.Zone || a.Territory != x.Territory {
 			zoneDiff++
 			if zoneDiff < 10 {
-				t.Errorf("Lookup(%g, %g) = %s/%s %s; exact geometry says %s/%s %s", p[0], p[1], a.State, a.Territory, a.Zone, x.State, x.Territory, x.Zone)
+				t.Errorf("Lookup(%g, %g) = %s/%s %s (path %s); exact geometry says %s/%s %s", p[0], p[1], a.State, a.Territory, a.Zone, pathNames[path], x.State, x.Territory, x.Zone)
 			}
 		}
-		if e.cls[k] != cellMixed && e.cls[k]&flagExactDist == 0 {
-			fast++
+		if path <= pathFast2 {
+			nInterp++
 			d := math.Abs(a.BaselineNM - x.BaselineNM)
 			maxErr = math.Max(maxErr, d)
 			sumErr += d
+		} else if d := math.Abs(a.BaselineNM - x.BaselineNM); d > 1e-6 {
+			t.Errorf("Lookup(%g, %g) path %s: baseline %.6f nm; exact %.6f nm", p[0], p[1], pathNames[path], a.BaselineNM, x.BaselineNM)
 		}
 	}
-	t.Logf("%d points: %.1f %% on the fast path; fast-path baseline distance error mean %.4f nm, max %.4f nm; %d zone differences",
-		n, 100*float64(fast)/float64(n), sumErr/float64(max(fast, 1)), maxErr, zoneDiff)
+	var share string
+	for i, c := range paths {
+		share += fmt.Sprintf(" %s %.2f %%", pathNames[i], 100*float64(c)/float64(n))
+	}
+	t.Logf("%d points:%s; interpolated baseline distance error mean %.4f nm, max %.4f nm; %d zone differences",
+		n, share, sumErr/float64(max(nInterp, 1)), maxErr, zoneDiff)
 	if maxErr > 0.1 {
-		t.Errorf("fast-path distance error up to %.3f nm; want ≤ 0.1 nm", maxErr)
+		t.Errorf("interpolated distance error up to %.3f nm; want ≤ 0.1 nm", maxErr)
 	}
 }
 
+// BenchmarkLookup is the speed target: Lookup on random points of the region 0–35°N,
+// 125–55°W, one goroutine.
+//
+// Besides wall time it reports the thread's CPU time per lookup (cpu-ns/op, and Mlookups/cpu-s
+// from it): on a shared machine the wall time includes the time other processes hold the core.
 func BenchmarkLookup(b *testing.B) {
 	e := testEngine(b)
 	pts := regionPoints(e, 1<<16, 42)
 	i := 0
 	var sink float64
 	b.ReportAllocs()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0 := threadCPU()
 	for b.Loop() {
 		p := pts[i&(len(pts)-1)]
 		a := e.Lookup(p[0], p[1])
 		sink += a.BaselineNM
 		i++
 	}
+	cpu := threadCPU() - cpu0
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/1e6, "Mlookups/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(b.N)/cpu.Seconds()/1e6, "Mlookups/cpu-s")
+	}
 	_ = sink
+}
+
+// threadCPU returns the CPU time used by the calling OS thread (0 where unsupported).
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkLookupPaths measures each path of Lookup on random region points that take it.
 func BenchmarkLookupPaths(b *testing.B) {
 	e := testEngine(b)
 	all := regionPoints(e, 1<<18, 43)
-	for _, path := range []struct {
-		name string
-		keep func(c uint16) bool
-	}{
-		{"fast", func(c uint16) bool { return c&flagExactDist == 0 }},
-		{"exact-distance", func(c uint16) bool { return c != cellMixed && c&flagExactDist != 0 }},
-		{"mixed", func(c uint16) bool { return c == cellMixed }},
-	} {
+	for path, name := range pathNames {
 		var pts [][2]float64
 		for _, p := range all {
-			i, j := e.g.cellOf(p[1], p[0])
-			if path.keep(e.cls[j*e.g.nx+i]) {
+			if e.pathOf(p[0], p[1]) == path {
 				pts = append(pts, p)
 			}
 		}
-		b.Run(path.name, func(b *testing.B) {
+		if len(pts) == 0 {
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
 			b.ReportMetric(100*float64(len(pts))/float64(len(all)), "%points")
 			i := 0
 			for b.Loop() {

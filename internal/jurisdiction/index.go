@@ -23,7 +23,7 @@ import (
 const interpTolNM = 0.02
 
 // indexVersion changes whenever the index layout or the classification rule changes.
-const indexVersion = "accord-jurisdiction-index-v4"
+const indexVersion = "accord-jurisdiction-index-v5"
 
 // halfDiagNM is the half-diagonal of a cell of row j in nautical miles, padded by 2 %.
 func (e *Engine) halfDiagNM(j int) float64 {
@@ -99,6 +99,7 @@ func (e *Engine) buildIndex(ctx context.Context) (bool, error) {
 
 func (e *Engine) countCells() {
 	e.Stats.FastCells, e.Stats.ExactDist, e.Stats.MixedCells = 0, 0, 0
+	e.Stats.SubCells, e.Stats.SubFast, e.Stats.SubExactDist, e.Stats.SubMixed = len(e.subCls), 0, 0, 0
 	for _, c := range e.cls {
 		switch {
 		case c == cellMixed:
@@ -107,6 +108,16 @@ func (e *Engine) countCells() {
 			e.Stats.ExactDist++
 		default:
 			e.Stats.FastCells++
+		}
+	}
+	for _, c := range e.subCls {
+		switch {
+		case c == cellMixed:
+			e.Stats.SubMixed++
+		case c&flagExactDist != 0:
+			e.Stats.SubExactDist++
+		default:
+			e.Stats.SubFast++
 		}
 	}
 	for i := range e.classes {
@@ -161,67 +172,139 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 	labels := make([]uint8, n) // owner state + 1 at the centre
 	var mu sync.Mutex
 	seen := map[classKey]int{}
-	lim := e.cfg
 	err = e.parallelRows(ctx, g.ny, func(j int) {
 		h := e.halfDiagNM(j)
 		for i := 0; i < g.nx; i++ {
 			k := j*g.nx + i
 			c := g.centre(i, j)
-			q := e.evalExact(k, c, c, math.Inf(1))
+			q := e.evalExact(k, c, c, math.Inf(1), true)
 			if q.state >= 0 {
 				labels[k] = uint8(q.state + 1)
 			}
-			uniform := !e.land.hasEdges(k) && (e.user == nil || !e.user.hasEdges(k)) && (e.ts == nil || !e.ts.hasEdges(k))
-			if uniform {
-				switch {
-				case q.basis == "user":
-					uniform = q.state == q.s1 && q.d2-q.d1 > 2*h
-				case q.zone == ZoneLand || q.basis == "land":
-				case q.basis == "mapped":
-					uniform = math.Abs(q.limD-lim.TerritorialSeaNM) > h
-				case q.zone == ZoneHighSeas:
-					uniform = q.d1-h > lim.EEZNM
-				default:
-					uniform = q.state == q.s1 && q.d2-q.d1 > 2*h && math.Abs(q.d2-lim.EEZNM) > h &&
-						math.Abs(q.d1-lim.TerritorialSeaNM) > h && math.Abs(q.d1-lim.ContiguousNM) > h &&
-						math.Abs(q.d1-lim.EEZNM) > h && q.treatyD > h
-				}
-			}
+			edges := e.land.hasEdges(k) || (e.user != nil && e.user.hasEdges(k)) || (e.ts != nil && e.ts.hasEdges(k))
 			v0 := j*(g.nx+1) + i
 			v1 := v0 + g.nx + 1
 			corners := [4]*vertexInfo{&vinfo[v0], &vinfo[v0+1], &vinfo[v1], &vinfo[v1+1]}
-			if uniform && q.zone != ZoneLand && q.basis != "land" && q.basis != "mapped" {
-				// The territory is the place of the nearest baseline: all corners must agree.
-				for _, c := range corners {
-					if int(c.place) != q.place && q.zone != ZoneHighSeas {
-						uniform = false
-					}
-				}
-			}
-			if !uniform {
-				e.cls[k] = cellMixed
-				continue
-			}
-			ci := e.classOf(&q, &mu, seen)
-			if ci >= flagExactDist-1 {
-				e.cls[k] = cellMixed
-				continue
-			}
-			interp := (float64(e.vdist[v0]) + float64(e.vdist[v0+1]) + float64(e.vdist[v1]) + float64(e.vdist[v1+1])) / 4
-			want := q.dBase
-			if q.zone == ZoneHighSeas {
-				want = q.d1
-			}
-			if math.Abs(interp-want) > interpTolNM || !smooth(corners, 2*h, gaussRadiusNM(c.Y)) {
-				ci |= flagExactDist
-			}
-			e.cls[k] = uint16(ci)
+			e.cls[k] = e.classify(&q, h, edges, corners, e.corners(v0, g.nx+1), c.Y, &mu, seen)
 		}
 	})
 	if err != nil {
 		return err
 	}
+	if err := e.computeSub(ctx, &mu, seen); err != nil {
+		return err
+	}
 	return e.computeOther(ctx, labels)
+}
+
+// classify returns the index entry of a cell or sub-cell: its class when every point of it
+// has the answer q (evaluated at its centre, whose latitude is cy) up to the distances, with
+// flagExactDist when the baseline distance cannot be interpolated from the corners; cellMixed
+// otherwise. h is the cell's half-diagonal in nm, edges whether a land, mapped-sea or
+// user-zone edge touches it, vi and vd its corners' vertex information and distances (SW, SE,
+// NW, NE).
+func (e *Engine) classify(q *point, h float64, edges bool, vi [4]*vertexInfo, vd [4]float32, cy float64, mu *sync.Mutex, seen map[classKey]int) uint16 {
+	lim := e.cfg
+	uniform := !edges
+	if uniform {
+		switch {
+		case q.basis == "user":
+			uniform = q.state == q.s1 && q.d2-q.d1 > 2*h
+		case q.zone == ZoneLand || q.basis == "land":
+		case q.basis == "mapped":
+			uniform = math.Abs(q.limD-lim.TerritorialSeaNM) > h
+		case q.zone == ZoneHighSeas:
+			uniform = q.d1-h > lim.EEZNM
+		default:
+			uniform = q.state == q.s1 && q.d2-q.d1 > 2*h && math.Abs(q.d2-lim.EEZNM) > h &&
+				math.Abs(q.d1-lim.TerritorialSeaNM) > h && math.Abs(q.d1-lim.ContiguousNM) > h &&
+				math.Abs(q.d1-lim.EEZNM) > h && q.treatyD > h
+		}
+	}
+	if uniform && q.zone != ZoneLand && q.basis != "land" && q.basis != "mapped" && q.zone != ZoneHighSeas {
+		// The territory is the place of the nearest baseline: all corners must agree.
+		for _, c := range vi {
+			if int(c.place) != q.place {
+				uniform = false
+			}
+		}
+	}
+	if !uniform {
+		return cellMixed
+	}
+	ci := e.classOf(q, mu, seen)
+	if ci >= flagExactDist-1 {
+		return cellMixed
+	}
+	interp := (float64(vd[0]) + float64(vd[1]) + float64(vd[2]) + float64(vd[3])) / 4
+	want := q.dBase
+	if q.zone == ZoneHighSeas {
+		want = q.d1
+	}
+	if math.Abs(interp-want) > interpTolNM || !smooth(vi, 2*h, gaussRadiusNM(cy)) {
+		ci |= flagExactDist
+	}
+	return uint16(ci)
+}
+
+// subN is the number of level-2 sub-cells along each side of a cell that is not answered by
+// interpolation alone (1/128° ≈ 0.47 nm by default); noSub marks a cell without them.
+const (
+	subN  = 4
+	noSub = ^uint32(0)
+)
+
+// computeSub builds level 2: every cell whose entry has flagExactDist (mixed, or not
+// interpolable) is split into subN×subN sub-cells classified by the same rule, with their own
+// corner distances.
+func (e *Engine) computeSub(ctx context.Context, mu *sync.Mutex, seen map[classKey]int) error {
+	g := &e.g
+	e.sub = make([]uint32, len(e.cls))
+	m := 0
+	for k, c := range e.cls {
+		e.sub[k] = noSub
+		if c&flagExactDist != 0 {
+			e.sub[k] = uint32(m)
+			m++
+		}
+	}
+	const nv = (subN + 1) * (subN + 1)
+	e.subCls = make([]uint16, m*subN*subN)
+	e.subV = make([]float32, m*nv)
+	sc := g.cs / subN
+	return e.parallelRows(ctx, g.ny, func(j int) {
+		h := e.halfDiagNM(j) / subN
+		var vi [nv]vertexInfo
+		for i := 0; i < g.nx; i++ {
+			k := j*g.nx + i
+			off := e.sub[k]
+			if off == noSub {
+				continue
+			}
+			x0, y0 := g.minX+float64(i)*g.cs, g.minY+float64(j)*g.cs
+			c := g.centre(i, j)
+			vd := e.subV[int(off)*nv : int(off+1)*nv]
+			for b := 0; b <= subN; b++ {
+				for a := 0; a <= subN; a++ {
+					d, inf := e.vertexDist(i, j, pt{x0 + float64(a)*sc, y0 + float64(b)*sc})
+					vd[b*(subN+1)+a], vi[b*(subN+1)+a] = float32(d), inf
+				}
+			}
+			for b := 0; b < subN; b++ {
+				for a := 0; a < subN; a++ {
+					box := bbox{x0 + float64(a)*sc, y0 + float64(b)*sc, x0 + float64(a+1)*sc, y0 + float64(b+1)*sc}
+					p := pt{(box.MinX + box.MaxX) / 2, (box.MinY + box.MaxY) / 2}
+					v0 := b*(subN+1) + a
+					v1 := v0 + subN + 1
+					cd := [4]float32{vd[v0], vd[v0+1], vd[v1], vd[v1+1]}
+					q := e.evalExact(k, p, c, float64(min(cd[0], cd[1], cd[2], cd[3]))+2*h+0.01, true)
+					edges := e.land.edgesIn(k, box) || (e.user != nil && e.user.edgesIn(k, box)) || (e.ts != nil && e.ts.edgesIn(k, box))
+					e.subCls[int(off)*subN*subN+b*subN+a] = e.classify(&q, h, edges,
+						[4]*vertexInfo{&vi[v0], &vi[v0+1], &vi[v1], &vi[v1+1]}, cd, p.Y, mu, seen)
+				}
+			}
+		}
+	})
 }
 
 // vertexDist is the baseline distance at vertex p (lower-left corner of cell i, j, or its
@@ -233,7 +316,7 @@ func (e *Engine) vertexDist(i, j int, p pt) (float64, vertexInfo) {
 	if e.ts != nil {
 		if land, _ := e.land.at(k, p, e.g.centre(i, j)); land == 0 {
 			if s, _ := e.ts.at(k, p, e.g.centre(i, j)); s != 0 {
-				d, _, f := e.insideBaseFoot(v, p.Y, int(e.placeState[s-1]))
+				d, _, f := e.insideBaseFoot(v, p.Y, int(e.placeState[s-1]), math.Inf(1))
 				return d, vertexInfo{foot: f, place: int16(s - 1)}
 			}
 		}
@@ -404,7 +487,7 @@ func (e *Engine) writeIndex(path string) error {
 		binary.Write(w, binary.LittleEndian, int32(c.Place))
 		str(c.Basis)
 	}
-	for _, s := range []any{e.cls, e.vdist, e.other, e.otherSt} {
+	for _, s := range []any{e.cls, e.vdist, e.other, e.otherSt, uint32(len(e.subCls) / (subN * subN)), e.sub, e.subCls, e.subV} {
 		if err := binary.Write(w, binary.LittleEndian, s); err != nil {
 			tmp.Close()
 			return err
@@ -498,9 +581,26 @@ func (e *Engine) readIndex(path string) error {
 			return fmt.Errorf("corrupt index cache: %w", err)
 		}
 	}
-	for _, c := range cls {
-		if c != cellMixed && int(c&^flagExactDist) >= len(classes) {
-			return errors.New("corrupt index cache: cell class out of range")
+	nb := int(u32())
+	if rerr != nil || nb > n {
+		return errors.New("corrupt index cache: level-2 block count")
+	}
+	sub, subCls, subV := make([]uint32, n), make([]uint16, nb*subN*subN), make([]float32, nb*(subN+1)*(subN+1))
+	for _, s := range []any{sub, subCls, subV} {
+		if err := binary.Read(r, binary.LittleEndian, s); err != nil {
+			return fmt.Errorf("corrupt index cache: %w", err)
+		}
+	}
+	for _, cs := range [][]uint16{cls, subCls} {
+		for _, c := range cs {
+			if c != cellMixed && int(c&^flagExactDist) >= len(classes) {
+				return errors.New("corrupt index cache: cell class out of range")
+			}
+		}
+	}
+	for k, o := range sub {
+		if (o == noSub) != (cls[k]&flagExactDist == 0) || (o != noSub && int(o) >= nb) {
+			return errors.New("corrupt index cache: level-2 block out of range")
 		}
 	}
 	for _, s := range otherSt {
@@ -509,5 +609,6 @@ func (e *Engine) readIndex(path string) error {
 		}
 	}
 	e.classes, e.cls, e.vdist, e.other, e.otherSt = classes, cls, vdist, other, otherSt
+	e.sub, e.subCls, e.subV = sub, subCls, subV
 	return nil
 }

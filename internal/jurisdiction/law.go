@@ -1,6 +1,7 @@
 package jurisdiction
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -271,4 +272,14 @@ func (a Answer) CSVRecord() []string {
 	return []string{f(a.Lat, 6), f(a.Lon, 6), a.State, a.Territory, string(a.Zone), f(a.BaselineNM, 3),
 		a.OtherState, f(a.OtherNM, 3), a.Authority, a.Basis, a.Regime.BoardingConsent, a.Regime.StatelessConsent,
 		strings.Join(a.Regime.HotPursuitGrounds, "|")}
+}
+
+// MarshalJSON writes the answer with its distances rounded to 0.001 nm (1.852 m), the
+// precision the engine's data supports.
+func (a Answer) MarshalJSON() ([]byte, error) {
+	type plain Answer
+	r := func(v float64) float64 { return math.Round(v*1000) / 1000 }
+	p := plain(a)
+	p.BaselineNM, p.OtherNM = r(p.BaselineNM), r(p.OtherNM)
+	return json.Marshal(p)
 }

@@ -158,6 +158,16 @@ func buildLayer(g *grid, polys []labeledPoly, nLabels int) *layer {
 // hasEdges reports whether any polygon edge touches cell k.
 func (l *layer) hasEdges(k int) bool { return l.start[k+1] > l.start[k] }
 
+// edgesIn reports whether any polygon edge of cell k touches box b (a part of the cell).
+func (l *layer) edgesIn(k int, b bbox) bool {
+	for _, ei := range l.idx[l.start[k]:l.start[k+1]] {
+		if segHitsBox(l.edges[ei].A, l.edges[ei].B, b) {
+			return true
+		}
+	}
+	return false
+}
+
 // at locates p in cell k whose centre is c: the label+1 of the solid polygon containing p and
 // the label+1 of the polygon whose hole contains p (0 for none).
 func (l *layer) at(k int, p, c pt) (solid, hollow uint16) {
