@@ -142,7 +142,7 @@ func (cs *Cities) Within(lat, lon, km float64) (int64, []string) {
 	for i := lo[0]; i <= hi[0]; i++ {
 		for j := lo[1]; j <= hi[1]; j++ {
 			for _, c := range cs.cells[[2]int32{i, j}] {
-				if haversineKM(lat, lon, c.lat, c.lon) > km {
+				if math.Abs(c.lat-lat) > dLat || math.Abs(c.lon-lon) > dLon || haversineKM(lat, lon, c.lat, c.lon) > km {
 					continue
 				}
 				pop += c.pop

@@ -269,8 +269,12 @@ func (c *evalCtx) locate() {
 		sumLon += p.Lon
 		switch a.Zone {
 		case jurisdiction.ZoneUnknown:
+			// the decision is deny (place.known): no need to look further
 			c.unknown = true
 			c.beyondTS = false
+			c.contigOf = ""
+			c.rep = p
+			return
 		case jurisdiction.ZoneLand:
 			addUnique(&c.sovereign, a.State)
 			addUnique(&c.landOf, a.State)
