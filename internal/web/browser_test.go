@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"accord/internal/detect"
 	"accord/internal/jurisdiction"
 	"accord/internal/vessel"
 )
@@ -173,7 +174,16 @@ func TestBrowserE2E(t *testing.T) {
 			st.tracks[mmsi] = append(st.tracks[mmsi], q)
 		}
 	}
-	s := New(Config{Vessels: st, NotFound: errNotFound, Jurisdiction: testJurisdiction(t, root)},
+	alerts := uiAlerts{
+		{ID: "a1", Kind: "speed", Severity: "high", MMSI: []uint32{345000003}, Start: now.Add(-40 * time.Minute), End: now.Add(-10 * time.Minute),
+			Lat: 18.2, Lon: -94.6, State: "MEX", Zone: "eez", Authority: "SEMAR", ShoreNM: 60, Place: "18.20°N 94.60°W", Detail: "go_fast",
+			Note: "small craft at 38 kn far from shore", Open: true,
+			Evidence: []detect.Evidence{{MMSI: 345000003, Time: now.Add(-40 * time.Minute), Lat: 18.2, Lon: -94.6, SOG: 38, COG: 10}}},
+		{ID: "a2", Kind: "loitering", Severity: "medium", MMSI: []uint32{345000007}, Start: now.Add(-6 * time.Hour), End: now.Add(-time.Hour),
+			Lat: 25.4, Lon: -92.6, State: "", Zone: "high_seas", Authority: "", ShoreNM: 190, Place: "25.40°N 92.60°W", Detail: "",
+			Note: "average 1.2 kn for 5 h", Evidence: []detect.Evidence{}},
+	}
+	s := New(Config{Vessels: st, NotFound: errNotFound, Jurisdiction: testJurisdiction(t, root), Alerts: alerts},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s)
 	defer srv.Close()
@@ -189,6 +199,11 @@ func TestBrowserE2E(t *testing.T) {
 		}
 	}
 }
+
+// uiAlerts serves a fixed list of alerts, whatever the query.
+type uiAlerts []detect.Alert
+
+func (f uiAlerts) Alerts(ctx context.Context, q AlertQuery) ([]detect.Alert, error) { return f, nil }
 
 // movingFleet is a VesselReader of n synthetic vessels that move with time: vessel i starts at
 // a fixed pseudo-random place in the Gulf of Mexico and Caribbean box and steams on a constant

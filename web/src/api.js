@@ -20,22 +20,29 @@ export class ApiError extends Error {
   }
 }
 
-// csrfToken is the browser session's CSRF token: the accord_csrf cookie when the server sets one,
-// else the token the last login answered.
-let csrf = '';
-export function setCSRF(token) { csrf = token || ''; }
+// The browser session's CSRF token, answered by POST /api/v1/login and sent as X-CSRF-Token on
+// every request that changes something. It is kept in sessionStorage (this tab only), so a
+// reload keeps the session usable; the session cookie itself is HttpOnly.
+const csrfKey = 'accord.csrf';
+export function setCSRF(token) {
+  try {
+    if (token) sessionStorage.setItem(csrfKey, token); else sessionStorage.removeItem(csrfKey);
+  } catch { /* storage disabled: the token lives until reload */ }
+  csrfMemory = token || '';
+}
+let csrfMemory = '';
 function csrfToken() {
-  const m = document.cookie.match(/(?:^|;\s*)accord_csrf=([^;]+)/);
-  return m ? decodeURIComponent(m[1]) : csrf;
+  try { return sessionStorage.getItem(csrfKey) || csrfMemory; } catch { return csrfMemory; }
 }
 
 // api requests path below the API base (e.g. '/alerts') and returns the decoded JSON body
-// (undefined for 204). opts: method, body (sent as JSON), query (object), timeoutMs.
+// (undefined for 204). opts: method, body (sent as JSON), query (object), timeoutMs, text (answer
+// the body as text, for text/plain routes).
 export async function api(path, opts = {}) {
   const url = new URL(config.api + path, location.href);
   for (const [k, v] of Object.entries(opts.query || {})) if (v !== undefined && v !== '') url.searchParams.set(k, v);
   const method = opts.method || 'GET';
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: opts.text ? 'text/plain, application/json' : 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
     const tok = csrfToken();
@@ -55,6 +62,7 @@ export async function api(path, opts = {}) {
   let body;
   const text = await res.text();
   try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+  if (res.ok && opts.text) return text;
   if (res.ok) {
     if (body === undefined && text) throw new ApiError('server', res.status, 'bad_json', 'response is not JSON', path); // i18n-ignore: not shown
     return body;

@@ -24,6 +24,27 @@ if (!base) {
   process.exit(2);
 }
 const dir = shotsDir(dirArg);
+
+// alertsChecks: the queue lists the alerts, the kind filter narrows it, and "Open case" either
+// opens a case or says why it cannot (the cases back end may not be on this server).
+async function alertsChecks(page) {
+  const rows = await page.$$eval('#view-page table.grid tbody tr', (r) => r.length);
+  check(rows > 0, 'the alerts queue shows no rows');
+  await page.focus('#alert-kind');
+  await page.selectOption('#alert-kind', 'speed');
+  const speedRows = await page.$$eval('#view-page table.grid tbody tr', (r) => r.length);
+  check(speedRows > 0 && speedRows <= rows, `the kind filter should narrow ${rows} rows, got ${speedRows}`);
+  check(await page.evaluate(() => document.activeElement.id) === 'alert-kind', 'the filter should keep the focus after it re-renders the list');
+  await page.click('#view-page table.grid tbody tr:first-child button.primary');
+  await page.waitForFunction(() => document.querySelector('#view-page tbody tr:first-child .error, #view-page tbody tr:first-child a.done'), null, { timeout: timeoutMs });
+  const res = await page.evaluate(() => {
+    const e = document.querySelector('#view-page tbody tr:first-child .error');
+    return e ? { kind: e.dataset.kind, text: e.textContent } : { opened: document.querySelector('#view-page tbody tr:first-child a.done').textContent };
+  });
+  console.log(`open case: ${JSON.stringify(res)}`);
+  check(res.opened || ['missing', 'unavailable', 'auth'].includes(res.kind), `opening a case failed unexpectedly: ${JSON.stringify(res)}`);
+  await page.selectOption('#alert-kind', '');
+}
 const problems = [];
 const check = (ok, msg) => { if (!ok) problems.push(msg); };
 const browser = await launch();
@@ -122,6 +143,7 @@ try {
     } else {
       console.log(`page ${id}: ${head.title}: content shown`);
     }
+    if (id === 'alerts' && !err) await alertsChecks(page);
     for (const p of await page.evaluate(contrastProblems)) problems.push(`contrast on ${id}: ${p}`);
     await shot(page, dir, `${String(k++).padStart(2, '0')}-${id}-es`);
   }

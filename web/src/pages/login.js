@@ -1,19 +1,32 @@
-// Sign-in: POST /api/v1/login with the user name and password; the server answers with a
-// session cookie (and the CSRF token for later changes). The header shows who is signed in.
+// Sign-in: POST /api/v1/login {name, password}; the server answers with an HttpOnly session
+// cookie, the user ({id, name, agency, state, roles}) and the CSRF token for later changes.
+// GET /api/v1/me says who is signed in after a reload. The header shows who is signed in.
 import { api, setCSRF } from '../api.js';
 import { h, $ } from '../dom.js';
 import { t, has, onLanguage } from '../i18n/index.js';
 import { errorView } from '../shell.js';
 import { field } from './page.js';
 
-let user = null; // {username, name, agency, state, roles}
+let user = null; // {id, name, agency, state, roles}
 let error = null;
 
 const roleName = (r) => (has(`roles.${r}`) ? t(`roles.${r}`) : r);
 
 function userFrom(body) {
   const u = body?.user ?? body;
-  return u && (u.username || u.name || u.id) ? u : null;
+  return u && u.name ? u : null;
+}
+
+export const currentUser = () => user;
+
+// landing is the page a role starts on: approvers their consent inbox, analysts and legal
+// officers the operations, oversight and monitors the ledger, everyone else the alerts.
+function landing(u) {
+  const roles = u.roles || [];
+  if (roles.includes('approver')) return '#/consent';
+  if (roles.includes('analyst') || roles.includes('legal')) return '#/operations';
+  if (roles.includes('oversight') || roles.includes('monitor')) return '#/oversight';
+  return '#/alerts';
 }
 
 export function renderUser() {
@@ -24,18 +37,19 @@ export function renderUser() {
     return;
   }
   const roles = (user.roles || (user.role ? [user.role] : [])).map(roleName).join(', ');
-  el.replaceChildren(h('span', {}, t('login.signedInAs', { name: user.name || user.username, agency: user.agency ?? '', roles })), ' ',
+  el.replaceChildren(h('span', { id: 'user-name' }, t('login.signedInAs', { name: user.name, agency: user.agency ?? '', roles })), ' ',
     h('button', { type: 'button', class: 'btn link', on: { click: logout } }, t('login.signOut')));
 }
 
-// loadSession asks the server who is signed in (GET /api/v1/session); a server without
-// sessions leaves the header with the sign-in link.
+// loadSession asks the server who is signed in (GET /api/v1/me); not signed in (401) or a
+// server without accounts leaves the header with the sign-in link.
 export async function loadSession() {
   try {
-    const s = await api('/session');
-    user = userFrom(s);
-    if (s?.csrf) setCSRF(s.csrf);
-  } catch { user = null; }
+    user = userFrom(await api('/me'));
+  } catch (err) {
+    user = null;
+    if (err.kind === 'auth') setCSRF('');
+  }
   renderUser();
 }
 
@@ -54,19 +68,19 @@ function render() {
   const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, t('login.submit'));
   const form = h('form', { class: 'form narrow', 'aria-labelledby': 'page-title' },
-    user ? h('p', { class: 'ok', role: 'status' }, t('login.already', { name: user.name || user.username })) : null,
+    user ? h('p', { class: 'ok', role: 'status' }, t('login.already', { name: user.name })) : null,
     error ? errorView(error, { feature: t('login.feature') }) : null,
     field(t('login.user'), name), field(t('login.password'), pass), submit);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     submit.disabled = true;
     try {
-      const body = await api('/login', { method: 'POST', body: { username: name.value.trim(), password: pass.value } });
-      user = userFrom(body) || { username: name.value.trim() };
-      if (body?.csrf) setCSRF(body.csrf);
+      const body = await api('/login', { method: 'POST', body: { name: name.value.trim(), password: pass.value } });
+      user = userFrom(body) || { name: name.value.trim() };
+      setCSRF(body?.csrf_token);
       error = null;
       renderUser();
-      location.hash = '#/alerts';
+      location.hash = landing(user);
       return;
     } catch (err) {
       // A wrong password is a 401: say so in the form, not "sign in first".
