@@ -67,6 +67,7 @@ gpsd_cmd=(sh -c 'gpsdecode -u -j <"$1"' sh "$corpus")
 
 echo "output lines: accord $("${accord_cmd[@]}" 2>/dev/null | wc -l), gpsdecode $(gpsdecode -u -j <"$corpus" 2>/dev/null | wc -l)"
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 if command -v hyperfine >/dev/null; then
   hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$tmp/h.json" \
     "${accord_cmd[*]} >/dev/null" "gpsdecode -u -j <$corpus >/dev/null 2>&1" >&2
@@ -74,6 +75,11 @@ if command -v hyperfine >/dev/null; then
   accord_ns=$(awk -v s="${means[0]}" 'BEGIN { printf "%.0f", s * 1e9 }')
   gpsd_ns=$(awk -v s="${means[1]}" 'BEGIN { printf "%.0f", s * 1e9 }')
   how="hyperfine mean of $runs runs"
+  # CPU time (user + system) as well: on a shared machine wall time includes waiting for a core.
+  mapfile -t users < <(grep -o '"user": *[0-9.e+-]*' "$tmp/h.json" | sed 's/.*: *//')
+  mapfile -t syss < <(grep -o '"system": *[0-9.e+-]*' "$tmp/h.json" | sed 's/.*: *//')
+  cpu_line=$(awk -v n="$sentences" -v au="${users[0]}" -v as="${syss[0]}" -v gu="${users[1]}" -v gs="${syss[1]}" \
+    'BEGIN { a = n / (au + as); g = n / (gu + gs); printf "per CPU second (user+system): accord %.0f, gpsdecode %.0f sentences/s, ratio %.2f", a, g, a / g }')
 else
   accord_ns=$(best_ns "${accord_cmd[@]}")
   gpsd_ns=$(best_ns "${gpsd_cmd[@]}")
@@ -84,6 +90,8 @@ gpsd_rate=$(rate "$sentences" "$gpsd_ns")
 echo "accord ais decode --format gpsd: $accord_rate sentences/s ($how)"
 echo "gpsdecode -u -j:                 $gpsd_rate sentences/s"
 awk -v a="$accord_rate" -v g="$gpsd_rate" 'BEGIN { printf "ratio accord/gpsdecode: %.2f\n", a / g }'
+if [[ -n ${cpu_line:-} ]]; then echo "$cpu_line"; fi
+echo "load average before the timings: $load0 on $(nproc) cores (figures are trustworthy near or below the core count)"
 
 # libais, on a smaller corpus (Python): only when it runs here.
 if [[ -x /usr/bin/aisdecode && -x /usr/bin/python3 ]] && /usr/bin/python3 /usr/bin/aisdecode </dev/null >/dev/null 2>&1; then

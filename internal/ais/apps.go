@@ -3,10 +3,11 @@ package ais
 // Application is the decoded application data of a binary message (types 6 and 8), identified
 // by its designated area code (DAC) and function identifier (FID). Decoded: the IMO SN.1/Circ.236
 // and SN.1/Circ.289 messages met in real feeds (DAC 1: FID 11 and 31 meteorological and
-// hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 18 clearance time
-// to enter port, FID 30 text description), the UK/Ireland AtoN monitoring message (DAC 235 and
-// 250, FID 10) and the Inland AIS messages (DAC 200: FID 10 ship static data, FID 24 water
-// levels, FID 55 number of persons on board). The decision to decode
+// hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 15 air draught,
+// FID 16 persons on board, FID 18 clearance time to enter port, FID 29 and 30 text description),
+// the UK/Ireland AtoN monitoring message (DAC 235 and 250, FID 10) and the Inland AIS messages
+// (DAC 200: FID 10 ship static data, FID 24 water levels, FID 40 signal status, FID 55 number of
+// persons on board). The decision to decode
 // follows gpsd 3.22, including its length conditions, so that both agree on what is structured.
 type Application interface {
 	// AppID returns the designated area code and function identifier.
@@ -35,6 +36,14 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 		case dac == 1 && (fid == 14 || fid == 32):
 			a := &TidalWindow{Legacy: fid == 14}
 			a.code(&c, bits)
+			return a
+		case dac == 1 && fid == 15:
+			a := new(AirDraught)
+			a.code(&c)
+			return a
+		case dac == 1 && fid == 16:
+			a := new(PersonsOnBoard)
+			a.code(&c)
 			return a
 		case dac == 1 && fid == 18:
 			a := new(ClearanceTime)
@@ -75,6 +84,24 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 		if a.Hazard > 5 {
 			return nil
 		}
+		return a
+	case dac == 1 && fid == 15:
+		a := new(AirDraught)
+		a.code(&c)
+		return a
+	case dac == 1 && fid == 29:
+		a := new(TextBroadcast)
+		c.u16(&a.Linkage, 10)
+		if bits > 10 {
+			a.Text = r.text(10, (bits-10)/6)
+		}
+		return a
+	case dac == 200 && fid == 40:
+		if bits != 112 { // a 168-bit message
+			return nil
+		}
+		a := new(SignalStatus)
+		a.code(&c)
 		return a
 	case dac == 200 && fid == 24:
 		if bits != 112 { // a 168-bit message
@@ -498,4 +525,67 @@ func (a *InlandWaterLevels) code(c *coder) {
 		c.i32(&lv, 14)
 		g.Level = int16(lv)
 	}
+}
+
+// AirDraught is IMO SN.1/Circ.236 extended ship static and voyage related data (DAC 1, FID 15,
+// type 6 or 8): the air draught.
+type AirDraught struct {
+	AirDraught uint16 // 11 bits, metres; 0 = not available
+	Spare      uint8  // 5 bits
+}
+
+// AppID implements Application.
+func (a *AirDraught) AppID() (uint16, uint8) { return 1, 15 }
+
+func (a *AirDraught) code(c *coder) {
+	c.u16(&a.AirDraught, 11)
+	c.u8(&a.Spare, 5)
+}
+
+// PersonsOnBoard is IMO SN.1/Circ.289 number of persons on board (type 6, DAC 1, FID 16).
+type PersonsOnBoard struct {
+	Persons uint16 // 13 bits; 0 = not available, 8191 = 8191 or more
+	Spare   uint8  // 3 bits
+}
+
+// AppID implements Application.
+func (a *PersonsOnBoard) AppID() (uint16, uint8) { return 1, 16 }
+
+func (a *PersonsOnBoard) code(c *coder) {
+	c.u16(&a.Persons, 13)
+	c.u8(&a.Spare, 3)
+}
+
+// TextBroadcast is IMO SN.1/Circ.289 broadcast text description (type 8, DAC 1, FID 29).
+type TextBroadcast struct {
+	Linkage uint16 // 10 bits
+	Text    string // six-bit text as transmitted
+}
+
+// AppID implements Application.
+func (a *TextBroadcast) AppID() (uint16, uint8) { return 1, 29 }
+
+// SignalStatus is the Inland AIS signal status message (type 8, DAC 200, FID 40), 112 bits of
+// data in a 168-bit message: the state of a light signal for Inland ECDIS.
+type SignalStatus struct {
+	Lon       int32  // 28 bits, 1/10000 minute
+	Lat       int32  // 27 bits, 1/10000 minute
+	Form      uint8  // 4 bits, signal form code
+	Facing    uint16 // 9 bits, orientation in degrees
+	Direction uint8  // 3 bits: 0 unknown, 1 upstream, 2 downstream, 3 to left bank, 4 to right bank
+	Status    uint32 // 30 bits, light status, one digit per light (0 unknown, 1 no light, 2 white, ...)
+	Spare     uint16 // 11 bits
+}
+
+// AppID implements Application.
+func (a *SignalStatus) AppID() (uint16, uint8) { return 200, 40 }
+
+func (a *SignalStatus) code(c *coder) {
+	c.i32(&a.Lon, 28)
+	c.i32(&a.Lat, 27)
+	c.u8(&a.Form, 4)
+	c.u16(&a.Facing, 9)
+	c.u8(&a.Direction, 3)
+	c.u32(&a.Status, 30)
+	c.u16(&a.Spare, 11)
 }

@@ -260,6 +260,15 @@ func appData(data []byte, bits int, app Application, msgType int) ([]byte, int, 
 		a.code(&c)
 	case *InlandPersons:
 		a.code(&c)
+	case *AirDraught:
+		a.code(&c)
+	case *PersonsOnBoard:
+		a.code(&c)
+	case *TextBroadcast:
+		c.u16(&a.Linkage, 10)
+		c.text(&a.Text, len(a.Text))
+	case *SignalStatus:
+		a.code(&c)
 	case *InlandWaterLevels:
 		a.code(&c)
 	default:

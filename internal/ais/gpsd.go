@@ -520,6 +520,18 @@ func gpsdApp6(j *jw, m *BinaryAddressed) {
 	case *TextDescription:
 		j.u("linkage", uint64(a.Linkage))
 		j.text("text", a.Text)
+	case *AirDraught:
+		// gpsd 3.22 reads bits 56-66 of the message, as for type 8: in a type 6 they are part of
+		// the destination MMSI.
+		j.u("airdraught", uint64(m.DestMMSI>>3&0x7ff))
+	case *PersonsOnBoard:
+		// gpsd 3.22 reads the count after the FID only when the data is 136 bits long, and
+		// otherwise bits 55-67 of the message, inside the destination MMSI.
+		if m.DataBits == 136 {
+			j.u("persons", uint64(a.Persons))
+		} else {
+			j.u("persons", uint64(m.DestMMSI>>2&0x1fff))
+		}
 	case *InlandPersons:
 		j.u("crew", uint64(a.Crew))
 		j.u("passengers", uint64(a.Passengers))
@@ -623,6 +635,28 @@ func gpsdApp8(j *jw, app Application) {
 		j.bool("speed_q", a.SpeedQ)
 		j.bool("course_q", a.CourseQ)
 		j.bool("heading_q", a.HeadingQ)
+	case *AirDraught:
+		j.u("airdraught", uint64(a.AirDraught))
+	case *TextBroadcast:
+		j.u("linkage", uint64(a.Linkage))
+		j.text("text", a.Text)
+	case *SignalStatus:
+		j.i("lon", int64(a.Lon))
+		j.i("lat", int64(a.Lat))
+		j.u("form", uint64(a.Form))
+		j.u("facing", uint64(a.Facing))
+		j.u("direction", uint64(a.Direction))
+		if int(a.Direction) < len(signalDirectionText) {
+			j.str("direction_text", signalDirectionText[a.Direction])
+		} else {
+			j.str("direction_text", "INVALID DIRECTION")
+		}
+		j.u("status", uint64(a.Status))
+		if int(a.Status) < len(signalStatusText) {
+			j.str("status_text", signalStatusText[a.Status])
+		} else {
+			j.str("status_text", "INVALID STATUS")
+		}
 	case *InlandWaterLevels:
 		j.text("country", a.Country)
 		j.key("gauges")
@@ -650,3 +684,9 @@ func appendDHM(b []byte, day, h, mi uint8) []byte {
 	b = dd(b, uint64(mi))
 	return append(b, 'Z', '"')
 }
+
+// signalDirectionText and signalStatusText are gpsd 3.22's legends for DAC 200 FID 40.
+var signalDirectionText = [...]string{"Unknown", "Upstream", "Downstream", "To left bank", "To right bank"}
+
+var signalStatusText = [...]string{"Unknown", "No light", "White", "Yellow", "Green", "Red",
+	"White flashing", "Yellow flashing."}
