@@ -316,7 +316,11 @@ func (d *Detector) checkMMSI(tr *track, p vessel.Position, f fix) {
 			why = "carries an unallocated MID"
 		}
 	case ais.KindGroup, ais.KindCoast, ais.KindAtoN, ais.KindSARAircraft:
-		why = fmt.Sprintf("is a %s MMSI sending vessel position reports", kind)
+		article := "a"
+		if strings.ContainsAny(kind.String()[:1], "aeiou") {
+			article = "an"
+		}
+		why = fmt.Sprintf("is %s %s MMSI sending vessel position reports", article, kind)
 	}
 	if why == "" {
 		return

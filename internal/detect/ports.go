@@ -104,7 +104,10 @@ func (x *PortIndex) Read(r io.Reader, name string) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil && len(rec) > 0 {
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
