@@ -79,9 +79,13 @@ if [[ -z $hourly || $hourly -eq 0 ]]; then
   echo "run.sh: scenario $scenario produced no messages" >&2
   exit 1
 fi
-hours=$(((target + hourly - 1) / hourly + 1))
-"$ACCORD_BIN" simulate --scenario "$scenario" --seed 1 --duration "${hours}h" --out "$sim" >/dev/null 2>&1
-echo "sim corpus: $(messages "$sim") messages (scenario $scenario, seed 1, ${hours} h), $(wc -l <"$sim") lines, $(wc -c <"$sim") bytes"
+hours=1 have=$hourly
+while ((have < target)); do
+  hours=$((hours + (target - have + hourly - 1) / hourly + 1))
+  "$ACCORD_BIN" simulate --scenario "$scenario" --seed 1 --duration "${hours}h" --out "$sim" >/dev/null 2>&1
+  have=$(messages "$sim")
+done
+echo "sim corpus: $have messages (scenario $scenario, seed 1, ${hours} h), $(wc -l <"$sim") lines, $(wc -c <"$sim") bytes"
 
 have_sqlite=0
 if python3 -c 'import sqlite3' 2>/dev/null; then have_sqlite=1; fi

@@ -29,6 +29,9 @@ import (
 //     (NORMAL would too: the WAL pages are in the OS cache before the commit returns) and also
 //     an OS crash or power loss (which NORMAL would not). FULL costs one fsync per batch;
 //     measured against NORMAL on 5,000-row batches the difference was within noise.
+//   - page_size=16384 (new databases only; SQLite's default is 4096): a bulk write touches a
+//     quarter of the pages and issues a quarter of the WAL writes; measured ~6% less CPU per
+//     ingested message (bench/ingest).
 //   - temp_store=MEMORY: multi-row statements in a transaction keep a statement journal; on
 //     disk it cost ~30% of the write time.
 //   - cache_size=64 MiB; foreign_keys off: the REFERENCES clauses document the schema (and are
@@ -68,7 +71,7 @@ type sqliteStore struct {
 func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStore, error) {
 	// A file: URI, so that the pragmas apply to every connection; %, ? and # are escaped.
 	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	const common = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(0)" +
+	const common = "?_pragma=busy_timeout(10000)&_pragma=page_size(16384)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(0)" +
 		"&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)"
 	w, err := sql.Open("sqlite3", uri+common+"&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
