@@ -155,3 +155,19 @@ CREATE TABLE rel_to (
 	PRIMARY KEY (kind, record_id, target_type, target)
 );
 CREATE INDEX rel_to_target ON rel_to(kind, target_type, target, record_id);
+
+-- Reads of AMBER, AMBER+STRICT and RED records: one row per record returned to a user. The rows
+-- of one read (read_id) are written with one ledger entry (record type "read", record id
+-- read_id) whose content hash is the SHA-256 of the read's canonical row list.
+CREATE TABLE read_log (
+	id        INTEGER PRIMARY KEY,
+	read_id   TEXT NOT NULL,
+	at        INTEGER NOT NULL,
+	user_id   INTEGER NOT NULL,
+	via       TEXT NOT NULL,
+	kind      TEXT NOT NULL CHECK (kind IN ('report', 'entity', 'link')),
+	record_id INTEGER NOT NULL,
+	tlp       TEXT NOT NULL
+);
+CREATE INDEX read_log_record ON read_log(kind, record_id);
+CREATE INDEX read_log_read ON read_log(read_id);
