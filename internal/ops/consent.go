@@ -11,31 +11,31 @@ import (
 // (host, senate, arms, flag_state, partner: the roles of the policy's required consents), for
 // a requested scope.
 type ConsentRequest struct {
-	ID          string
-	OperationID string
-	State       string // ISO alpha-3 of the state asked
-	Authority   string // its designated authority ("" = any authority of that state, e.g. a flag state's)
-	Role        string
-	RequestedBy string // user id of the requester
-	RequestedAt time.Time
-	Scope       Consent // the scope asked for: area, window, participants, force ceiling
+	ID          string    `json:"id"`
+	OperationID string    `json:"operation_id"`
+	State       string    `json:"state"`     // ISO alpha-3 of the state asked
+	Authority   string    `json:"authority"` // its designated authority ("" = any authority of that state, e.g. a flag state's)
+	Role        string    `json:"role"`
+	RequestedBy string    `json:"requested_by"` // user id of the requester
+	RequestedAt time.Time `json:"requested_at"`
+	Scope       Consent   `json:"scope"` // the scope asked for: area, window, participants, force ceiling
 }
 
 // ConsentDecision is the answer of the authority to a ConsentRequest. A grant carries the
 // scope actually granted (it may be narrower than the one asked), conditions and an expiry,
 // and can be revoked later. Times are UTC.
 type ConsentDecision struct {
-	RequestID    string
-	Granted      bool
-	Scope        Consent // the scope granted; its State must be the request's
-	Conditions   []string
-	Expires      time.Time // zero: the scope's end
-	DecidedBy    string    // user id of the approver
-	DeciderState string    // the approver's state: must be the request's state (dual key: each state approves for itself)
-	DecidedAt    time.Time
-	RevokedAt    time.Time // zero while not revoked
-	RevokedBy    string
-	RevokeReason string
+	RequestID    string    `json:"request_id"`
+	Granted      bool      `json:"granted"`
+	Scope        Consent   `json:"scope"` // the scope granted; its State must be the request's
+	Conditions   []string  `json:"conditions"`
+	Expires      time.Time `json:"expires"`       // zero: the scope's end
+	DecidedBy    string    `json:"decided_by"`    // user id of the approver
+	DeciderState string    `json:"decider_state"` // the approver's state: must be the request's state (dual key: each state approves for itself)
+	DecidedAt    time.Time `json:"decided_at"`
+	RevokedAt    time.Time `json:"revoked_at"` // zero while not revoked
+	RevokedBy    string    `json:"revoked_by,omitempty"`
+	RevokeReason string    `json:"revoke_reason,omitempty"`
 }
 
 // ErrNotGranted is returned when revoking a refusal; ErrRevoked when revoking twice.

@@ -16,18 +16,18 @@ const MaxJSONBytes = 4 << 20
 // The JSON form of an operation (docs/policy.md). Pointers mark fields whose absence matters.
 type jsonOp struct {
 	Type              *string       `json:"type"`
-	Location          *jsonPoint    `json:"location"`
-	Area              *jsonPolygon  `json:"area"`
+	Location          *jsonPoint    `json:"location,omitempty"`
+	Area              *jsonPolygon  `json:"area,omitempty"`
 	Start             *string       `json:"start"`
 	End               *string       `json:"end"`
 	Participants      []jsonPart    `json:"participants"`
 	ForceLevel        *int          `json:"force_level"`
-	TargetVessel      *jsonVessel   `json:"target_vessel"`
-	Corroboration     *jsonCorrob   `json:"corroboration"`
-	Consents          []jsonConsent `json:"consents"`
-	Pursuit           *jsonPursuit  `json:"pursuit"`
-	LegalBasis        string        `json:"legal_basis"`
-	SupportingReports []string      `json:"supporting_reports"`
+	TargetVessel      *jsonVessel   `json:"target_vessel,omitempty"`
+	Corroboration     *jsonCorrob   `json:"corroboration,omitempty"`
+	Consents          []jsonConsent `json:"consents,omitempty"`
+	Pursuit           *jsonPursuit  `json:"pursuit,omitempty"`
+	LegalBasis        string        `json:"legal_basis,omitempty"`
+	SupportingReports []string      `json:"supporting_reports,omitempty"`
 }
 
 type jsonPoint struct {
@@ -38,8 +38,8 @@ type jsonPoint struct {
 type jsonPolygon struct {
 	Type        string          `json:"type"`
 	Coordinates [][][]float64   `json:"coordinates"`
-	BBox        []float64       `json:"bbox"`
-	CRS         json.RawMessage `json:"crs"`
+	BBox        []float64       `json:"bbox,omitempty"`
+	CRS         json.RawMessage `json:"crs,omitempty"`
 }
 
 type jsonPart struct {
@@ -64,11 +64,11 @@ type jsonCorrob struct {
 type jsonConsent struct {
 	State         string       `json:"state"`
 	Authority     string       `json:"authority"`
-	Area          *jsonPolygon `json:"area"`
+	Area          *jsonPolygon `json:"area,omitempty"`
 	Start         *string      `json:"start"`
 	End           *string      `json:"end"`
 	MaxForceLevel *int         `json:"max_force_level"`
-	Participants  []jsonPart   `json:"participants"`
+	Participants  []jsonPart   `json:"participants,omitempty"`
 }
 
 type jsonPursuit struct {
@@ -282,4 +282,102 @@ func lineCol(b []byte, off int) (line, col int) {
 	line = 1 + bytes.Count(b[:off], []byte("\n"))
 	col = off - bytes.LastIndexByte(b[:off], '\n')
 	return line, col
+}
+
+// MarshalJSON writes the operation in the JSON form ParseJSON reads (docs/policy.md).
+func (op *Operation) MarshalJSON() ([]byte, error) {
+	t := string(op.Type)
+	st, en := op.Start.UTC().Format(time.RFC3339Nano), op.End.UTC().Format(time.RFC3339Nano)
+	fl := op.ForceLevel
+	w := jsonOp{Type: &t, Start: &st, End: &en, ForceLevel: &fl, LegalBasis: op.LegalBasis, SupportingReports: op.Reports,
+		Participants: toJSONParts(op.Participants)}
+	if p := op.Place.Point; p != nil {
+		lat, lon := p.Lat, p.Lon
+		w.Location = &jsonPoint{Lat: &lat, Lon: &lon}
+	}
+	if op.Place.Area != nil {
+		w.Area = toJSONPolygon(op.Place.Area)
+	}
+	if v := op.TargetVessel; v != nil {
+		w.TargetVessel = &jsonVessel{Flag: v.Flag, Stateless: v.Stateless}
+	}
+	if c := op.Corroboration; c != nil {
+		w.Corroboration = &jsonCorrob{IndependentSources: c.IndependentSources, BestGrade: c.BestGrade}
+	}
+	for _, c := range op.Consents {
+		w.Consents = append(w.Consents, toJSONConsent(c))
+	}
+	if p := op.Pursuit; p != nil {
+		u := p.Uninterrupted
+		w.Pursuit = &jsonPursuit{StartedState: p.StartedState, StartedZone: p.StartedZone, Uninterrupted: &u}
+	}
+	return json.Marshal(w)
+}
+
+// MarshalJSON writes the consent in the form of an operation's "consents" entries.
+func (c Consent) MarshalJSON() ([]byte, error) { return json.Marshal(toJSONConsent(c)) }
+
+// UnmarshalJSON reads a consent in the form of an operation's "consents" entries (without
+// validating it: see [ConsentDecision.Validate]).
+func (c *Consent) UnmarshalJSON(b []byte) error {
+	var w jsonConsent
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	var errs []error
+	add := func(field, problem, fix string) {
+		errs = append(errs, &FieldError{Field: field, Problem: problem, Fix: fix})
+	}
+	*c = Consent{State: w.State, Authority: w.Authority}
+	if w.Area != nil {
+		c.Area = w.Area.polygon("area", add)
+	}
+	c.Start = parseTime("start", w.Start, add)
+	c.End = parseTime("end", w.End, add)
+	if w.MaxForceLevel != nil {
+		c.MaxForceLevel = *w.MaxForceLevel
+	}
+	if w.Participants != nil {
+		c.Participants = participants("participants", w.Participants, add)
+		if c.Participants == nil {
+			c.Participants = []Participant{}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func toJSONConsent(c Consent) jsonConsent {
+	st, en := c.Start.UTC().Format(time.RFC3339Nano), c.End.UTC().Format(time.RFC3339Nano)
+	mf := c.MaxForceLevel
+	w := jsonConsent{State: c.State, Authority: c.Authority, Start: &st, End: &en, MaxForceLevel: &mf}
+	if c.Area != nil {
+		w.Area = toJSONPolygon(c.Area)
+	}
+	if c.Participants != nil {
+		w.Participants = toJSONParts(c.Participants)
+		if w.Participants == nil {
+			w.Participants = []jsonPart{}
+		}
+	}
+	return w
+}
+
+func toJSONParts(ps []Participant) []jsonPart {
+	var out []jsonPart
+	for _, p := range ps {
+		n := p.Count
+		out = append(out, jsonPart{State: p.State, Agency: p.Agency, Kind: string(p.Kind), Count: &n, Armed: p.Armed, Role: p.Role})
+	}
+	return out
+}
+
+func toJSONPolygon(pg *Polygon) *jsonPolygon {
+	j := &jsonPolygon{Type: "Polygon", Coordinates: make([][][]float64, len(pg.Rings))}
+	for i, r := range pg.Rings {
+		j.Coordinates[i] = make([][]float64, len(r))
+		for k, p := range r {
+			j.Coordinates[i][k] = []float64{p.Lon, p.Lat}
+		}
+	}
+	return j
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -172,5 +173,45 @@ func FuzzParseJSON(f *testing.F) {
 		if (op.Place.Point == nil) == (op.Place.Area == nil) {
 			t.Fatal("parsed operation without exactly one place")
 		}
+		out, err := json.Marshal(op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseJSON(out)
+		if err != nil || !reflect.DeepEqual(op, back) {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, op, back)
+		}
 	})
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	for _, name := range []string{"scenarios.json", "heldout.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "policy", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sc []struct {
+			Operation json.RawMessage `json:"operation"`
+		}
+		if err := json.Unmarshal(b, &sc); err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range sc {
+			op, err := ParseJSON(s.Operation)
+			if err != nil {
+				t.Fatalf("%s[%d]: %v", name, i, err)
+			}
+			out, err := json.Marshal(op)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := ParseJSON(out)
+			if err != nil {
+				t.Fatalf("%s[%d]: re-reading %s: %v", name, i, out, err)
+			}
+			if !reflect.DeepEqual(op, back) {
+				t.Fatalf("%s[%d]: round trip differs:\n%+v\n%+v", name, i, op, back)
+			}
+		}
+	}
 }
