@@ -21,8 +21,10 @@ import (
 	"testing"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/detect"
 	"accord/internal/jurisdiction"
+	"accord/internal/store"
 	"accord/internal/vessel"
 )
 
@@ -183,11 +185,28 @@ func TestBrowserE2E(t *testing.T) {
 			Lat: 25.4, Lon: -92.6, State: "", Zone: "high_seas", Authority: "", ShoreNM: 190, Place: "25.40°N 92.60°W", Detail: "",
 			Note: "average 1.2 kn for 5 h", Evidence: []detect.Evidence{}},
 	}
-	s := New(Config{Vessels: st, NotFound: errNotFound, Jurisdiction: testJurisdiction(t, root), Alerts: alerts},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Accounts: a real SQLite store with the seed agencies and a SEMAR watch officer.
+	db, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sv := db.Sovereignty()
+	if err := sv.Seed(context.Background(), access.SeedStates, access.SeedAgencies); err != nil {
+		t.Fatal(err)
+	}
+	const user, password = "oficial.semar", "guardia de altamar 2026"
+	if _, err := sv.AddUser(context.Background(), store.System, store.NewUser{Name: user, Agency: "SEMAR",
+		Roles: []access.Role{access.RoleWatchOfficer}, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Vessels: st, NotFound: errNotFound, Jurisdiction: testJurisdiction(t, root), Alerts: alerts,
+		Intel: IntelConfig{Store: sv, Sessions: sv}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	shots := screenshotDir(t, "e2e")
+	t.Setenv("E2E_USER", user)
+	t.Setenv("E2E_PASSWORD", password)
 	runNode(t, root, node, browser, "e2e.mjs", srv.URL, shots, 3*time.Minute)
 	entries, _ := os.ReadDir(shots)
 	if len(entries) < 8 {

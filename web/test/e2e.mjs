@@ -48,8 +48,13 @@ async function alertsChecks(page) {
 const problems = [];
 const check = (ok, msg) => { if (!ok) problems.push(msg); };
 const browser = await launch();
+let failurePage;
 try {
-  const { page } = await guardedPage(browser, base, problems, { locale: 'es-MX' });
+  // 401 from /me (nobody signed in yet) and from a wrong password are part of the test.
+  const { page } = await guardedPage(browser, base, problems, {
+    locale: 'es-MX', allowStatus: (url, status) => status === 401 && /\/api\/v1\/(me|login)$/.test(new URL(url).pathname),
+  });
+  failurePage = page;
   const res = await page.goto(base + '/', { waitUntil: 'load', timeout: timeoutMs });
   if (!res.ok()) throw new Error(`GET / answered ${res.status()}`);
   check(await page.evaluate(() => document.documentElement.lang) === 'es', 'a Spanish browser should get the page in Spanish');
@@ -148,10 +153,29 @@ try {
     await shot(page, dir, `${String(k++).padStart(2, '0')}-${id}-es`);
   }
 
-  // Sign-in page through the header link.
+  // Sign-in page through the header link; with E2E_USER and E2E_PASSWORD (a watch officer), a
+  // wrong password is refused in words, the right one lands on the alert queue and the header
+  // names the user; the session survives a reload.
   await page.click('#user a[href="#/login"]').catch(() => page.goto(base + '/#/login'));
   await page.waitForSelector('#login-user');
   await shot(page, dir, `${String(k++).padStart(2, '0')}-login-es`);
+  if (process.env.E2E_USER) {
+    await page.fill('#login-user', process.env.E2E_USER);
+    await page.fill('#login-pass', 'not the password');
+    await page.click('#view-page form button[type=submit]');
+    await page.waitForSelector('#view-page .error[data-kind="badLogin"]', { timeout: timeoutMs });
+    check(await page.evaluate(() => document.activeElement.id) === 'login-pass', 'after a wrong password the focus should return to the password field');
+    await page.fill('#login-pass', process.env.E2E_PASSWORD);
+    await page.click('#view-page form button[type=submit]');
+    await page.waitForFunction(() => document.body.dataset.page === 'alerts' && document.getElementById('user-name'), null, { timeout: timeoutMs });
+    const who = await page.textContent('#user-name');
+    console.log(`signed in: ${who}; landed on ${await page.evaluate(() => location.hash)}`);
+    check(who.includes(process.env.E2E_USER) && who.includes('SEMAR') && /oficial de guardia/.test(who), `the header should name the user, agency and role: ${who}`);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('#user-name', { timeout: timeoutMs });
+    await page.waitForSelector('#view-page table.grid, #view-page .error', { timeout: timeoutMs });
+    await shot(page, dir, `${String(k++).padStart(2, '0')}-signed-in-alerts-es`);
+  }
 
   // Language: switch to English, check, reload, still English.
   const esNav = await page.textContent('#nav a[href="#/map"]');
@@ -176,6 +200,7 @@ try {
   console.log(`API routes whose back end this server does not run (503): ${[...unavailableRoutes].sort().join(' ') || 'none'}`);
 } catch (err) {
   problems.push(err.stack || err.message);
+  await failurePage?.screenshot({ path: `${dir}/failure.png` }).catch(() => {});
 } finally {
   await browser.close();
 }

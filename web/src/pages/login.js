@@ -62,9 +62,10 @@ async function logout() {
 }
 
 let container;
+let lastName = ''; // the user name typed, kept when the form re-renders with an error
 function render() {
   if (!container) return;
-  const name = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true });
+  const name = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true, value: lastName });
   const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, t('login.submit'));
   const form = h('form', { class: 'form narrow', 'aria-labelledby': 'page-title' },
@@ -74,6 +75,7 @@ function render() {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     submit.disabled = true;
+    lastName = name.value.trim();
     try {
       const body = await api('/login', { method: 'POST', body: { name: name.value.trim(), password: pass.value } });
       user = userFrom(body) || { name: name.value.trim() };
@@ -86,9 +88,8 @@ function render() {
       // A wrong password is a 401: say so in the form, not "sign in first".
       error = err.kind === 'auth' ? Object.assign(err, { kind: 'badLogin' }) : err;
     }
-    submit.disabled = false;
     render();
-    pass.focus();
+    document.getElementById('login-pass')?.focus();
   });
   container.replaceChildren(form);
 }
