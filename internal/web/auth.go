@@ -220,13 +220,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 // authed wraps a handler that needs the user. It accepts a bearer token (kind "token") or the
 // session cookie (kind "session", with the CSRF header on unsafe methods).
 func (s *Server) authed(h func(w http.ResponseWriter, r *http.Request, u access.User) error) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
+	return s.intelOn(func(w http.ResponseWriter, r *http.Request) error {
 		u, _, err := s.authenticate(r)
 		if err != nil {
 			return err
 		}
 		return h(w, r, u)
-	}
+	})
 }
 
 // authenticate returns the request's user and the token it used.

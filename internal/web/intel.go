@@ -42,8 +42,8 @@ type IntelStore interface {
 	Export(ctx context.Context, u access.User, f intel.ReportFilter) (intel.Export, error)
 }
 
-// IntelConfig enables the login and intelligence routes. A zero IntelConfig (nil Store)
-// leaves them out.
+// IntelConfig enables the login and intelligence routes. With a zero IntelConfig (nil Store or
+// Sessions) those routes answer 503.
 type IntelConfig struct {
 	Store    IntelStore
 	Sessions Sessions
@@ -66,12 +66,10 @@ type intelState struct {
 	loginByIP, loginByName *limiter
 }
 
-// registerIntelRoutes adds the login and intelligence routes when s.cfg.Intel.Store is set.
+// registerIntelRoutes adds the login and intelligence routes; they answer 503 when
+// s.cfg.Intel has no store.
 func (s *Server) registerIntelRoutes() {
 	ic := &s.cfg.Intel
-	if ic.Store == nil || ic.Sessions == nil {
-		return
-	}
 	if ic.SessionTTL <= 0 {
 		ic.SessionTTL = 12 * time.Hour
 	}
@@ -89,8 +87,8 @@ func (s *Server) registerIntelRoutes() {
 	}
 	s.intel.loginByIP = newLimiter(ic.LoginBurstIP, ic.LoginInterval, s.cfg.Now)
 	s.intel.loginByName = newLimiter(ic.LoginBurstName, ic.LoginInterval, s.cfg.Now)
-	s.api("POST /api/v1/login", s.handleLogin)
-	s.api("POST /api/v1/logout", s.handleLogout)
+	s.api("POST /api/v1/login", s.intelOn(s.handleLogin))
+	s.api("POST /api/v1/logout", s.intelOn(s.handleLogout))
 	s.api("GET /api/v1/me", s.authed(s.handleMe))
 	s.api("GET /api/v1/reports", s.authed(s.handleReports("list")))
 	s.api("GET /api/v1/reports/search", s.authed(s.handleReports("search")))
@@ -106,6 +104,16 @@ func (s *Server) registerIntelRoutes() {
 	s.api("GET /api/v1/corroboration", s.authed(s.handleCorroboration))
 	s.api("GET /api/v1/aggregates", s.authed(s.handleAggregates))
 	s.api("GET /api/v1/export.stix", s.authed(s.handleExportSTIX))
+}
+
+// intelOn answers 503 when the server has no intelligence store.
+func (s *Server) intelOn(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.cfg.Intel.Store == nil || s.cfg.Intel.Sessions == nil {
+			return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "this server has no intelligence store: login and intelligence routes are off"}
+		}
+		return h(w, r)
+	}
 }
 
 // intelErr maps the store's errors for the intelligence routes.
