@@ -24,10 +24,11 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	if args[0] == "rules" {
 		return policyRules(e, args[1:])
 	}
-	fs := newFlagSet(e, "policy check", "policy check [--root DIR] [--cache DIR] [--policy-config FILE] FILE|-")
+	fs := newFlagSet(e, "policy check", "policy check [--root DIR] [--cache DIR] [--region BOX] [--policy-config FILE] FILE|-")
 	root := fs.String("root", ".", "repository root holding node_modules (boundary and population data) with ../shared/data beside it (ACCORD_ROOT)")
 	cache := fs.String("cache", "", "jurisdiction cache directory, ~30 MB (ACCORD_JURISDICTION_CACHE; default <user cache dir>/accord/jurisdiction, shared with the tests)")
 	polCfg := fs.String("policy-config", "", "JSON file of policy settings (rule switches, thresholds, authorities); see docs/policy.md")
+	region := fs.String("region", "", "answer only this box, MINLAT,MINLON,MAXLAT,MAXLON in degrees (faster first load; places outside are denied as unknown); default 0,-125,35,-55")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -72,7 +73,16 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	where, err := jurisdiction.Load(ctx, jurisdiction.DefaultConfig(*root, *cache), log)
+	jc := jurisdiction.DefaultConfig(*root, *cache)
+	if *region != "" {
+		var b jurisdiction.Box
+		if n, err := fmt.Sscanf(*region, "%g,%g,%g,%g", &b.MinLat, &b.MinLon, &b.MaxLat, &b.MaxLon); err != nil || n != 4 ||
+			b.MinLat >= b.MaxLat || b.MinLon >= b.MaxLon || b.MinLat < -90 || b.MaxLat > 90 || b.MinLon < -180 || b.MaxLon > 180 {
+			return fmt.Errorf("policy check: --region %q: want MINLAT,MINLON,MAXLAT,MAXLON in degrees, e.g. 20,-110,27,-104", *region)
+		}
+		jc.Region = b
+	}
+	where, err := jurisdiction.Load(ctx, jc, log)
 	if err != nil {
 		return fmt.Errorf("policy check: jurisdiction engine (boundary data under %s; run `npm ci`, or set --root): %w", *root, err)
 	}

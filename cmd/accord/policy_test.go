@@ -33,6 +33,10 @@ func TestPolicyCheckBadInput(t *testing.T) {
 	if _, _, err := runPolicy(t, "", "check"); err == nil {
 		t.Error("no FILE: no error")
 	}
+	good := `{"type":"liaison_meeting","location":{"lat":19.43,"lon":-99.13},"start":"2026-05-01T06:00:00Z","end":"2026-05-01T08:00:00Z","participants":[{"state":"MEX","agency":"SRE","kind":"officer","count":1}],"force_level":1}`
+	if _, _, err := runPolicy(t, good, "check", "--region", "30,-100,20,-90", "-"); err == nil || !strings.Contains(err.Error(), "--region") {
+		t.Errorf("bad region: got %v", err)
+	}
 	if _, _, err := runPolicy(t, "", "check", "/nonexistent/op.json"); err == nil {
 		t.Error("missing file: no error")
 	}
@@ -68,7 +72,8 @@ func TestPolicyCheckReal(t *testing.T) {
 	  "participants": [{"state": "MEX", "agency": "SEMAR", "kind": "troops", "count": 30, "armed": true, "role": "lead"},
 	                   {"state": "USA", "agency": "DEA", "kind": "agent", "count": 3, "armed": false, "role": "support"}],
 	  "force_level": 3, "corroboration": {"independent_sources": 2, "best_grade": "B2"}}`
-	out, _, err := runPolicy(t, op, "check", "--root", root, "--log-level", "warn", "-")
+	// a small region around Sinaloa keeps the first load short
+	out, _, err := runPolicy(t, op, "check", "--root", root, "--region", "22,-110,27,-105", "--log-level", "warn", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
