@@ -15,20 +15,33 @@ const results = new Map(); // request id → answer or ApiError
 
 const statusName = (s) => (has(`consentStatus.${s}`) ? t(`consentStatus.${s}`) : s || '');
 
+// centre returns a point inside the asked area (the mean of its outer ring) or the operation's
+// location, to prefill the granted circle.
+function centre(req) {
+  const ring = req.scope?.area?.coordinates?.[0] ?? req.operation?.area?.coordinates?.[0];
+  if (ring?.length) {
+    const pts = ring.slice(0, -1);
+    return { lat: pts.reduce((a, p) => a + p[1], 0) / pts.length, lon: pts.reduce((a, p) => a + p[0], 0) / pts.length };
+  }
+  return req.operation?.location ?? {};
+}
+
 function approveForm(req, done) {
   const id = String(req.id);
   const op = req.operation || {};
-  const p = op.location || {};
-  const start = op.start ? new Date(op.start) : new Date();
-  const end = op.end ? new Date(op.end) : new Date(Date.now() + 86400e3);
+  const asked = req.scope || {};
+  const p = centre(req);
+  const start = asked.start || op.start ? new Date(asked.start || op.start) : new Date();
+  const end = asked.end || op.end ? new Date(asked.end || op.end) : new Date(Date.now() + 86400e3);
+  const people = asked.participants || op.participants || [];
   const f = {
-    lat: h('input', { id: `c-lat-${id}`, type: 'number', step: 'any', required: true, value: String(p.lat ?? '') }),
-    lon: h('input', { id: `c-lon-${id}`, type: 'number', step: 'any', required: true, value: String(p.lon ?? '') }),
+    lat: h('input', { id: `c-lat-${id}`, type: 'number', step: 'any', required: true, value: p.lat !== undefined ? String(Math.round(p.lat * 1e4) / 1e4) : '' }),
+    lon: h('input', { id: `c-lon-${id}`, type: 'number', step: 'any', required: true, value: p.lon !== undefined ? String(Math.round(p.lon * 1e4) / 1e4) : '' }),
     radius: h('input', { id: `c-radius-${id}`, type: 'number', step: 'any', min: '0.1', required: true, value: '10' }),
     start: h('input', { id: `c-start-${id}`, type: 'datetime-local', required: true, value: inputTime(start) }),
     end: h('input', { id: `c-end-${id}`, type: 'datetime-local', required: true, value: inputTime(end) }),
-    force: h('input', { id: `c-force-${id}`, type: 'number', min: '1', max: '5', step: '1', required: true, value: String(op.force_level ?? 2) }),
-    count: h('input', { id: `c-count-${id}`, type: 'number', min: '1', step: '1', value: String((op.participants || []).reduce((n, x) => n + (x.count || 0), 0) || '') }),
+    force: h('input', { id: `c-force-${id}`, type: 'number', min: '1', max: '5', step: '1', required: true, value: String(asked.max_force_level ?? op.force_level ?? 2) }),
+    count: h('input', { id: `c-count-${id}`, type: 'number', min: '1', step: '1', value: String(Math.max(0, ...people.map((x) => x.count || 0)) || '') }),
     conditions: h('textarea', { id: `c-cond-${id}`, rows: '2' }),
     expires: h('input', { id: `c-exp-${id}`, type: 'datetime-local', value: inputTime(end) }),
   };
@@ -45,7 +58,10 @@ function approveForm(req, done) {
       start: toRFC3339(f.start.value), end: toRFC3339(f.end.value),
       max_force_level: Number(f.force.value),
     };
-    if (f.count.value) scope.max_participants = Number(f.count.value);
+    // Participants as asked, each group capped at the number granted.
+    if (people.length) scope.participants = people.map((x) => ({ ...x, count: f.count.value ? Math.min(x.count || 0, Number(f.count.value)) : x.count }));
+    scope.state = req.state;
+    if (req.authority) scope.authority = req.authority;
     done('approve', { scope, conditions: f.conditions.value.split('\n').map((s) => s.trim()).filter(Boolean), expires: toRFC3339(f.expires.value) });
   });
   return form;
@@ -72,7 +88,7 @@ export const consentPage = dataPage({
       return h('article', { class: 'card', 'aria-labelledby': `c-title-${req.id}` },
         h('h2', { id: `c-title-${req.id}` }, t('consent.requestTitle', { id: req.id, type: has(`opTypes.${op.type}`) ? t(`opTypes.${op.type}`) : op.type ?? '' })),
         h('p', {}, t('consent.requestLine', {
-          from: (op.participants || []).map((p) => `${p.agency} (${stateName(p.state)}) ×${p.count}`).join(', '),
+          from: (op.participants || req.scope?.participants || []).map((p) => `${p.agency} (${stateName(p.state)}) ×${p.count}`).join(', '),
           authority: req.authority ?? '', state: stateName(req.state),
           start: fmtDateTime(op.start, 'short'), end: fmtDateTime(op.end, 'short'),
         })),

@@ -96,6 +96,7 @@ async function loadZones() {
     map.getSource('zones').setData(fc);
     state.zones = 'ok';
     state.zonesAttribution = fc.attribution || '';
+    state.treaty = (fc.features || []).some((f) => /LineString$/.test(f.geometry?.type || ''));
     if (!gapMarker) {
       gapMarker = new Marker({ element: h('div', { class: 'gap-label', 'aria-hidden': 'true' }), anchor: 'center' })
         .setLngLat([-92.6, 25.4]).addTo(map);
@@ -252,9 +253,12 @@ function swatch(style) {
 function renderLegend() {
   const el = $('legend');
   if (!el) return;
-  const rows = [h('h2', {}, t('legend.vessels'))];
-  for (const [cat, fill] of categories) {
-    rows.push(h('div', {}, swatch({ background: fill, borderRadius: '50%' }), h('span', {}, t(`categories.${cat}`))));
+  const rows = [h('h2', {}, t('legend.vessels')), h('div', { class: 'cols' },
+    categories.map(([cat, fill]) => h('div', {}, swatch({ background: fill, borderRadius: '50%' }), h('span', {}, t(`categories.${cat}`)))))];
+  // The alert layer's rings (alertlayer.js), by severity.
+  rows.push(h('h2', {}, t('legend.alerts')));
+  for (const [sev, colour] of [['high', '#d7191c'], ['medium', '#fdae61'], ['low', '#2c7bb6']]) {
+    rows.push(h('div', {}, swatch({ background: 'transparent', border: `3px solid ${colour}`, borderRadius: '50%' }), h('span', {}, t(`severity.${sev}`))));
   }
   rows.push(h('h2', {}, t('legend.zones')));
   if (state.zones === 'ok') {
@@ -266,7 +270,9 @@ function renderLegend() {
       }
     }
     rows.push(h('div', {}, swatch({ background: highSeasColour }), h('span', {}, t('legend.highSeas'))));
-    rows.push(h('div', {}, swatch({ background: 'none', borderTop: `3px dashed ${treatyColour}`, height: '0', border: 'none' }), h('span', {}, t('legend.treaty'))));
+    // The treaty line, when the zones document carries it as a line (otherwise the boundary shows
+    // as the change from Mexico's to the United States' colours).
+    if (state.treaty) rows.push(h('div', {}, swatch({ background: 'none', border: 'none', borderTop: `3px dashed ${treatyColour}`, height: '0' }), h('span', {}, t('legend.treaty'))));
   } else if (state.zones === 'loading') {
     rows.push(h('p', { class: 'note' }, t('common.loading')));
   } else {
