@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"accord/internal/jurisdiction"
+	"accord/internal/ledger"
 	"accord/internal/ops"
 	"accord/internal/policy"
+	"accord/internal/store"
 )
 
 // cmdPolicy is `accord policy check FILE` (the what-if interface for legal officers) and
@@ -28,6 +32,9 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	root := fs.String("root", ".", "repository root holding node_modules (boundary and population data) with ../shared/data beside it (ACCORD_ROOT)")
 	cache := fs.String("cache", "", "jurisdiction cache directory, ~30 MB (ACCORD_JURISDICTION_CACHE; default <user cache dir>/accord/jurisdiction, shared with the tests)")
 	polCfg := fs.String("policy-config", "", "JSON file of policy settings (rule switches, thresholds, authorities); see docs/policy.md")
+	record := fs.String("record", "", "also store the operation under this id and record the decision on the ledger (store of --data/--dsn)")
+	user := fs.String("user", "", "with --record: the user recording (ledger actor)")
+	agency := fs.String("agency", "", "with --record: the user's agency, e.g. SRE (the state is the node's, node.state)")
 	region := fs.String("region", "", "answer only this box, MINLAT,MINLON,MAXLAT,MAXLON in degrees (faster first load; places outside are denied as unknown); default 0,-125,35,-55")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
@@ -49,6 +56,9 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	op, err := ops.ParseJSON(b)
 	if err != nil {
 		return fmt.Errorf("policy check %s:\n%w\n(the format is in docs/policy.md)", name, err)
+	}
+	if *record != "" && (*user == "" || *agency == "") {
+		return fmt.Errorf("policy check: --record needs --user and --agency (the ledger records who decided)")
 	}
 	pc := policy.DefaultConfig()
 	if *polCfg != "" {
@@ -94,10 +104,35 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	d := eng.Decide(op)
+	if *record != "" {
+		if err := recordDecision(ctx, cfg, log, *record, op, d, ledger.Actor{User: *user, Agency: *agency, State: cfg.Node.State}, e); err != nil {
+			return err
+		}
+	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(eng.Decide(op))
+	return enc.Encode(d)
+}
+
+// recordDecision stores the operation and the decision, each with its ledger entry.
+func recordDecision(ctx context.Context, cfg Config, log *slog.Logger, id string, op *ops.Operation, d policy.Decision, actor ledger.Actor, e *env) error {
+	st, err := store.Open(ctx, storeConfig(cfg), log)
+	if err != nil {
+		return fmt.Errorf("open store (%s): %w", storeWhere(cfg), err)
+	}
+	defer st.Close()
+	if _, err := st.PutOperation(ctx, id, op, actor); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	seq, err := st.RecordPolicyDecision(ctx, id+"/"+now.Format(time.RFC3339Nano), id, d, now, actor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "recorded operation %s and its decision (%s) as ledger entry %d\n", id, d.Decision, seq)
+	return nil
 }
 
 func readInput(e *env, name string) ([]byte, error) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"accord/internal/store"
 )
 
 func runPolicy(t *testing.T, stdin string, args ...string) (string, string, error) {
@@ -73,7 +75,9 @@ func TestPolicyCheckReal(t *testing.T) {
 	                   {"state": "USA", "agency": "DEA", "kind": "agent", "count": 3, "armed": false, "role": "support"}],
 	  "force_level": 3, "corroboration": {"independent_sources": 2, "best_grade": "B2"}}`
 	// a small region around Sinaloa keeps the first load short
-	out, _, err := runPolicy(t, op, "check", "--root", root, "--region", "22,-110,27,-105", "--log-level", "warn", "-")
+	data := t.TempDir()
+	out, stderr, err := runPolicy(t, op, "check", "--root", root, "--region", "22,-110,27,-105", "--log-level", "warn",
+		"--data", data, "--record", "op-sinaloa-1", "--user", "ana.lopez", "--agency", "SRE", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,5 +97,16 @@ func TestPolicyCheckReal(t *testing.T) {
 	}
 	if d.Decision != "deny" || !cited || !strings.HasPrefix(d.PolicyVersion, "sha256:") {
 		t.Fatalf("got %s", out)
+	}
+	if !strings.Contains(stderr, "recorded operation op-sinaloa-1") {
+		t.Fatalf("not recorded: %s", stderr)
+	}
+	st, err := store.Open(context.Background(), store.Config{DataDir: data}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Operation(context.Background(), "op-sinaloa-1"); err != nil {
+		t.Fatalf("stored operation: %v", err)
 	}
 }
