@@ -234,3 +234,73 @@ JOIN consent_requests r ON r.id = d.request_id WHERE r.operation_id = ? AND d.gr
 	}
 	return out, rows.Err()
 }
+
+// operationTables maps each record type of this file to its table and id column.
+var operationTables = map[string][2]string{
+	OperationRecordType:       {"operations", "id"},
+	PolicyDecisionRecordType:  {"policy_decisions", "id"},
+	ConsentRequestRecordType:  {"consent_requests", "id"},
+	ConsentDecisionRecordType: {"consent_decisions", "request_id"},
+}
+
+// OperationRecordTypes lists the record types [Store.OperationRecords] serves.
+var OperationRecordTypes = []string{OperationRecordType, PolicyDecisionRecordType, ConsentRequestRecordType, ConsentDecisionRecordType}
+
+// OperationRecords is the record source of operations, policy decisions, consent requests and
+// consent decisions for ledger verification: register it for each of OperationRecordTypes
+// ([Store.RegisterRecordSource]) so that `accord ledger verify` checks them. The current hash
+// is the SHA-256 of the stored JSON body, as in the records' last ledger entries.
+func (s *Store) OperationRecords() interface {
+	ledger.RecordSource
+	ledger.RecordLister
+} {
+	return opSource{s}
+}
+
+type opSource struct{ s *Store }
+
+func (o opSource) CurrentHash(ctx context.Context, recordType, id string) ([32]byte, bool, error) {
+	t, ok := operationTables[recordType]
+	if !ok {
+		return [32]byte{}, false, fmt.Errorf("record type %q is not an operations record", recordType)
+	}
+	var body string
+	err := o.s.ReadDB().QueryRowContext(ctx, o.s.Rebind(`SELECT body FROM `+t[0]+` WHERE `+t[1]+` = ?`), id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return [32]byte{}, false, nil
+	}
+	if err != nil {
+		return [32]byte{}, false, fmt.Errorf("%s %s: %w", recordType, id, err)
+	}
+	return ledger.ContentHash([]byte(body)), true, nil
+}
+
+func (o opSource) EachRecord(ctx context.Context, fn func(recordType, id string) error) error {
+	for _, rt := range OperationRecordTypes {
+		t := operationTables[rt]
+		rows, err := o.s.ReadDB().QueryContext(ctx, `SELECT `+t[1]+` FROM `+t[0]+` ORDER BY `+t[1])
+		if err != nil {
+			return fmt.Errorf("%s: %w", t[0], err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := fn(rt, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

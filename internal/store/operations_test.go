@@ -89,6 +89,26 @@ func TestOperationsAndConsents(t *testing.T) {
 			if cs, _ = s.EffectiveConsents(ctx, "op-1", t0.Add(7*time.Hour)); len(cs) != 0 {
 				t.Fatalf("consents after revocation: %+v", cs)
 			}
+			// verification: every record's current hash is its last entry's content
+			src := s.OperationRecords()
+			n := 0
+			if err := src.EachRecord(ctx, func(rt, id string) error {
+				h, found, err := src.CurrentHash(ctx, rt, id)
+				if err != nil || !found || h == ([32]byte{}) {
+					t.Errorf("%s %s: found %v, err %v", rt, id, found, err)
+				}
+				n++
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if n != 4 {
+				t.Fatalf("%d records listed, want 4 (operation, decision, request, consent decision)", n)
+			}
+			last, err := s.RevokeConsent(ctx, "none", t0, "u", "", sre)
+			if !errors.Is(err, ErrNotFound) || last != 0 {
+				t.Fatalf("revoking a missing decision: %v", err)
+			}
 		})
 	}
 }
