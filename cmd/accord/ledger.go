@@ -69,6 +69,9 @@ func registerRecordSources(ctx context.Context, st *store.Store) error {
 	for _, t := range types {
 		st.RegisterRecordSource(t, recs)
 	}
+	for _, t := range store.OperationRecordTypes {
+		st.RegisterRecordSource(t, st.OperationRecords())
+	}
 	return nil
 }
 
