@@ -1,0 +1,228 @@
+// Package cases is the interdiction-case domain: an officer opens a case from a behaviour alert
+// and the case goes to the competent authority for where the vessel is, under the rules of
+// ../shared/LAW.md. It is domain only: no HTTP, no SQL.
+//
+//   - In a state's waters (territorial sea, contiguous zone, EEZ, internal waters) the case goes to
+//     that state's maritime authority: Mexican waters → SEMAR, US waters → USCG. If the acting
+//     state is another, it may not act there: the case is handed over.
+//   - On the high seas the acting state's authority keeps the case, but a boarding of a
+//     foreign-flag vessel needs the flag state's consent (UNCLOS art. 110; Vienna Convention
+//     1988 art. 17): the request and the answer must be recorded before [Case.Board] succeeds.
+//     A vessel without nationality may be visited without consent.
+//   - Hot pursuit (UNCLOS art. 111) may begin only in the pursuing state's own waters and ends
+//     when the pursued vessel enters the territorial sea of its own or a third state: from
+//     then the pursuit must stop or be handed over to that state's authority.
+//
+// Every change appends an [Event]; the caller records each on the ledger.
+package cases
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"accord/internal/detect"
+)
+
+// Authorities maps a state to its competent maritime authority.
+var Authorities = map[string]string{"MEX": "SEMAR", "USA": "USCG"}
+
+// Status values of a case.
+const (
+	StatusOpen            = "open"             // with the competent authority, no action yet
+	StatusHandedOver      = "handed_over"      // the acting state may not act there; the coastal state's authority has it
+	StatusAwaitingConsent = "awaiting_consent" // high seas: flag-state consent requested, no answer yet
+	StatusConsentGranted  = "consent_granted"
+	StatusConsentRefused  = "consent_refused"
+	StatusPursuit         = "pursuit"
+	StatusPursuitMustStop = "pursuit_must_stop" // the target entered a territorial sea: stop or hand over
+	StatusBoarded         = "boarded"
+)
+
+// Place is where the vessel is, as the jurisdiction engine says.
+type Place struct {
+	Lat, Lon float64
+	State    string // coastal state, "" on the high seas
+	Zone     string // territorial_sea, contiguous_zone, eez, high_seas, internal_waters
+}
+
+// Event is one change of a case.
+type Event struct {
+	Time   time.Time
+	Action string // case.open, case.hand_over, consent.request, consent.answer, pursuit.start, pursuit.update, case.board
+	Detail string
+}
+
+// Case is one interdiction case.
+type Case struct {
+	ID          string
+	AlertID     string
+	MMSI        []uint32
+	Flag        string // flag state of the vessel (ISO 3166 alpha-3), "" when stateless or unknown
+	ActingState string // the state whose officer opened the case
+	Place       Place
+	Authority   string // competent authority now
+	Status      string
+	// Consent on the high seas.
+	ConsentRequested, ConsentAnswered time.Time
+	ConsentGranted                    bool
+	// Hot pursuit.
+	PursuitFrom *Place
+	Events      []Event
+}
+
+// Errors returned (wrapped) by the case operations; check them with errors.Is.
+var (
+	ErrNoAuthority     = errors.New("no competent authority is configured for this state")
+	ErrNeedsConsent    = errors.New("boarding a foreign-flag vessel on the high seas needs the flag state's consent first")
+	ErrNotCompetent    = errors.New("the acting state is not competent here")
+	ErrPursuitStart    = errors.New("hot pursuit must begin in the pursuing state's own waters")
+	ErrPursuitEnded    = errors.New("the pursuit has ended: the target is in a territorial sea")
+	ErrWrongState      = errors.New("not possible in the case's present status")
+	ErrAlreadyAnswered = errors.New("the consent request has already been answered")
+)
+
+func authorityOf(state string) (string, error) {
+	a, ok := Authorities[state]
+	if !ok {
+		return "", fmt.Errorf("state %q: %w", state, ErrNoAuthority)
+	}
+	return a, nil
+}
+
+// Open opens a case for an alert, by an officer of actingState, for a vessel of flag (""
+// when stateless or unknown), and routes it.
+func Open(id string, a detect.Alert, flag, actingState string, at time.Time) (*Case, error) {
+	if id == "" || a.ID == "" {
+		return nil, errors.New("case: an id and an alert are required")
+	}
+	c := &Case{ID: id, AlertID: a.ID, MMSI: append([]uint32(nil), a.MMSI...), Flag: flag, ActingState: actingState,
+		Place: Place{Lat: a.Lat, Lon: a.Lon, State: a.State, Zone: a.Zone}}
+	if err := c.route(at, "case.open"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// route sets the competent authority and the status for the case's place.
+func (c *Case) route(at time.Time, action string) error {
+	switch {
+	case c.Place.State == "" || c.Place.Zone == "high_seas":
+		auth, err := authorityOf(c.ActingState)
+		if err != nil {
+			return err
+		}
+		c.Authority, c.Status = auth, StatusOpen
+		c.log(at, action, fmt.Sprintf("high seas: %s acts; boarding a %s-flag vessel needs the flag state's consent (UNCLOS 110, Vienna 1988 art. 17)", auth, orStateless(c.Flag)))
+	default:
+		auth, err := authorityOf(c.Place.State)
+		if err != nil {
+			return err
+		}
+		c.Authority = auth
+		if c.Place.State == c.ActingState {
+			c.Status = StatusOpen
+			c.log(at, action, fmt.Sprintf("%s %s: %s is competent", c.Place.State, c.Place.Zone, auth))
+		} else {
+			c.Status = StatusHandedOver
+			c.log(at, "case.hand_over", fmt.Sprintf("%s %s: %s may not act; handed over to %s", c.Place.State, c.Place.Zone, c.ActingState, auth))
+		}
+	}
+	return nil
+}
+
+func orStateless(flag string) string {
+	if flag == "" {
+		return "stateless"
+	}
+	return flag
+}
+
+func (c *Case) log(at time.Time, action, detail string) {
+	c.Events = append(c.Events, Event{Time: at.UTC(), Action: action, Detail: detail})
+}
+
+func (c *Case) highSeas() bool { return c.Place.State == "" || c.Place.Zone == "high_seas" }
+
+// RequestConsent records the acting state's request to the flag state (high seas only).
+func (c *Case) RequestConsent(at time.Time) error {
+	if !c.highSeas() || c.Status != StatusOpen {
+		return fmt.Errorf("consent request in status %s, %s: %w", c.Status, c.Place.Zone, ErrWrongState)
+	}
+	c.ConsentRequested, c.Status = at.UTC(), StatusAwaitingConsent
+	c.log(at, "consent.request", "consent requested from flag state "+orStateless(c.Flag))
+	return nil
+}
+
+// AnswerConsent records the flag state's answer.
+func (c *Case) AnswerConsent(granted bool, at time.Time) error {
+	if c.Status != StatusAwaitingConsent {
+		if !c.ConsentAnswered.IsZero() {
+			return ErrAlreadyAnswered
+		}
+		return fmt.Errorf("consent answer without a request: %w", ErrWrongState)
+	}
+	c.ConsentAnswered, c.ConsentGranted = at.UTC(), granted
+	c.Status = StatusConsentRefused
+	if granted {
+		c.Status = StatusConsentGranted
+	}
+	c.log(at, "consent.answer", fmt.Sprintf("flag state %s: granted=%v", orStateless(c.Flag), granted))
+	return nil
+}
+
+// Board records a boarding. On the high seas a foreign-flag vessel needs granted consent; in a
+// state's waters only that state's authority boards.
+func (c *Case) Board(at time.Time) error {
+	switch {
+	case c.Status == StatusHandedOver || c.Status == StatusPursuitMustStop:
+		return fmt.Errorf("%s may not board in %s %s: %w", c.ActingState, c.Place.State, c.Place.Zone, ErrNotCompetent)
+	case c.highSeas() && c.Flag != "" && c.Flag != c.ActingState && c.Status != StatusConsentGranted:
+		return fmt.Errorf("status %s: %w", c.Status, ErrNeedsConsent)
+	case c.Status == StatusBoarded:
+		return fmt.Errorf("already boarded: %w", ErrWrongState)
+	}
+	c.Status = StatusBoarded
+	c.log(at, "case.board", "boarded by "+c.Authority)
+	return nil
+}
+
+// StartPursuit records the start of a hot pursuit from the case's place, which must be in the
+// acting state's own waters (territorial sea, contiguous zone, EEZ or internal waters).
+func (c *Case) StartPursuit(at time.Time) error {
+	if c.Place.State != c.ActingState || c.highSeas() {
+		return fmt.Errorf("pursuit from %s %s by %s: %w", orDash(c.Place.State), c.Place.Zone, c.ActingState, ErrPursuitStart)
+	}
+	p := c.Place
+	c.PursuitFrom, c.Status = &p, StatusPursuit
+	c.log(at, "pursuit.start", fmt.Sprintf("hot pursuit by %s from %s %s (UNCLOS 111)", c.Authority, p.State, p.Zone))
+	return nil
+}
+
+// UpdatePursuit moves the pursued vessel to place. When it enters the territorial sea of its
+// flag state or a third state, the pursuit must stop or be handed over to that state's
+// authority (UNCLOS art. 111(3)); the case says so and returns ErrPursuitEnded.
+func (c *Case) UpdatePursuit(p Place, at time.Time) error {
+	if c.Status != StatusPursuit {
+		return fmt.Errorf("pursuit update in status %s: %w", c.Status, ErrWrongState)
+	}
+	c.Place = p
+	if (p.Zone == "territorial_sea" || p.Zone == "internal_waters") && p.State != c.ActingState {
+		auth, err := authorityOf(p.State)
+		if err != nil {
+			auth = "the authority of " + p.State
+		}
+		c.Status = StatusPursuitMustStop
+		c.log(at, "pursuit.update", fmt.Sprintf("target entered the territorial sea of %s: %s must stop the pursuit or hand it over to %s", p.State, c.ActingState, auth))
+		return ErrPursuitEnded
+	}
+	c.log(at, "pursuit.update", fmt.Sprintf("pursuit continues in %s %s", orDash(p.State), p.Zone))
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
