@@ -61,7 +61,7 @@ type EncounterConfig struct {
 	CheckEvery time.Duration `json:"check_every"`
 	MaxMiss    time.Duration `json:"max_miss"`
 	// MaxPairs bounds the pairs one vessel is followed in at once, and MaxNeighbours the
-	// vessels one check looks at (defaults 16 and 256): in a crowd (a fishing fleet, an
+	// vessels one check looks at (defaults 16 and 64): in a crowd (a fishing fleet, an
 	// anchorage not in the port lists) memory and time stay bounded per vessel; pairs not
 	// followed are counted in Stats.PairsCapped.
 	MaxPairs      int `json:"max_pairs"`
@@ -115,7 +115,7 @@ func DefaultConfig() Config {
 		Gap: GapConfig{Min: 6 * time.Hour, IntentionalMin: 12 * time.Hour, IntentionalShore: 50, GoodReception: 14},
 		Encounter: EncounterConfig{MaxDistanceM: 500, MinDuration: 2 * time.Hour, MaxMedianKn: 2, PortRadiusM: 10000,
 			RendezvousM: 250, RendezvousMin: 30 * time.Minute, RendezvousSpeedKn: 2, RendezvousCourse: 30,
-			CheckEvery: time.Minute, MaxMiss: 15 * time.Minute, MaxPairs: 16, MaxNeighbours: 256},
+			CheckEvery: time.Minute, MaxMiss: 15 * time.Minute, MaxPairs: 16, MaxNeighbours: 64},
 		Loitering:      LoiteringConfig{MaxKn: 2, MinDuration: 4 * time.Hour, MinShoreNM: 20, MaxGap: 2 * time.Hour},
 		Zone:           ZoneConfig{WatchFor: 12 * time.Hour},
 		Speed:          SpeedConfig{MinKn: 30, SmallLengthM: 15, MinShoreNM: 12, MinDuration: 2 * time.Minute, MinReports: 3},
