@@ -27,10 +27,10 @@ export const casesPage = dataPage({
       table(t('cases.caption', { authority: auth || t('where.noAuthority') }), [
         [t('cases.id'), (c) => String(c.id ?? '')],
         [t('cases.status'), (c) => label('caseStatus', c.status)],
-        [t('cases.opened'), (c) => fmtDateTime(c.opened ?? c.created ?? c.created_at)],
+        [t('cases.opened'), (c) => fmtDateTime(c.opened ?? c.opened_at ?? c.created_at ?? c.events?.[0]?.time)],
         [t('cases.vessels'), (c) => (c.mmsi || c.alert?.mmsi || []).join(', ')],
         [t('cases.alert'), (c) => label('alertKinds', c.kind ?? c.alert?.kind)],
-        [t('cases.place'), (c) => `${stateName(c.state ?? c.alert?.state)} · ${zoneName(c.zone ?? c.alert?.zone ?? '')}`],
+        [t('cases.place'), (c) => { const p = c.place ?? c.alert ?? c; return `${stateName(p.state)} · ${zoneName(p.zone ?? '')}`; }],
         [t('cases.note'), (c) => c.regime_note ?? c.note ?? ''],
       ], cases)));
   },
