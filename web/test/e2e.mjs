@@ -122,6 +122,18 @@ try {
     await page.keyboard.press('Escape');
     check(await page.evaluate(() => document.getElementById('panel').hidden), 'Escape should close the vessel panel');
   }
+  // The same from the keyboard: type an MMSI in the finder, the panel opens with focus on Close.
+  if (target) {
+    await page.focus('#find-mmsi');
+    await page.keyboard.type(String(target.mmsi));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((m) => window.accord.mapState.selected === m && !document.getElementById('panel').hidden, target.mmsi, { timeout: timeoutMs });
+    check(await page.evaluate(() => document.activeElement.id) === 'panel-close', 'finding a vessel by MMSI should move focus into its panel');
+    await page.keyboard.press('Escape');
+    await page.fill('#find-mmsi', '999999999');
+    await page.keyboard.press('Enter');
+    check(/999999999/.test(await page.textContent('#find-note')), 'an unknown MMSI should be reported next to the finder');
+  }
   const zones = await page.evaluate(() => window.accord.mapState.zones === 'ok' ? 'ok' : window.accord.mapState.zones?.kind);
   console.log(`zones: ${zones}`);
   check(zones === 'ok' || (process.env.E2E_NO_ZONES && ['missing', 'unavailable'].includes(zones)), `the zones should load, got ${zones}`);
@@ -158,6 +170,8 @@ try {
   // names the user; the session survives a reload.
   await page.click('#user a[href="#/login"]').catch(() => page.goto(base + '/#/login'));
   await page.waitForSelector('#login-user');
+  const validity = await page.evaluate(() => { const el = document.getElementById('login-user'); el.checkValidity(); return el.validationMessage; });
+  check(validity === 'Complete este campo.', `the browser's validation message should be in the page's language, got "${validity}"`);
   await shot(page, dir, `${String(k++).padStart(2, '0')}-login-es`);
   if (process.env.E2E_USER) {
     await page.fill('#login-user', process.env.E2E_USER);

@@ -68,6 +68,7 @@ function render() {
   const name = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true, value: lastName });
   const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, t('login.submit'));
+  // (field() localises the browser's validation messages.)
   const form = h('form', { class: 'form narrow', 'aria-labelledby': 'page-title' },
     user ? h('p', { class: 'ok', role: 'status' }, t('login.already', { name: user.name })) : null,
     error ? errorView(error, { feature: t('login.feature') }) : null,

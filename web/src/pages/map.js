@@ -1,7 +1,7 @@
 // The map page: the coastline basemap, the maritime zones from the jurisdiction engine, live
 // vessels (refreshed every 2 s and interpolated between refreshes), and a panel with the
 // selected vessel's static data, jurisdiction and 24 h track.
-import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, MercatorCoordinate, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import { config } from '../config.js';
 import { api, ApiError } from '../api.js';
 import { h, $ } from '../dom.js';
@@ -10,6 +10,7 @@ import { style, categories, category, stateColours, otherStateColour, zoneOpacit
 import { VesselLayer } from '../vessellayer.js';
 import { addAlertLayer } from '../alertlayer.js';
 import { errorView } from '../shell.js';
+import { localiseValidity } from './page.js';
 
 export const refreshMs = 2000;
 const trackRefreshMs = 15000;
@@ -283,11 +284,35 @@ function renderLegend() {
   $('attribution').textContent = t('map.attribution') + (state.zonesAttribution ? ' · ' + state.zonesAttribution : '');
 }
 
+// findForm selects a vessel by MMSI from the keyboard (the map itself needs a pointer): the
+// panel opens and the map centres on the vessel.
+function findForm() {
+  const input = h('input', { id: 'find-mmsi', inputmode: 'numeric', pattern: '[0-9]{9}', maxlength: '9', size: '10', autocomplete: 'off', required: true });
+  localiseValidity(input);
+  const note = h('span', { id: 'find-note', class: 'note', 'aria-live': 'polite' });
+  const form = h('form', { class: 'find', role: 'search' },
+    h('label', { for: 'find-mmsi', 'data-i18n': 'map.find' }), input,
+    h('button', { type: 'submit', class: 'btn', 'data-i18n': 'map.findButton' }), note);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const mmsi = Number(input.value.trim());
+    note.textContent = '';
+    const p = layer?.index.get(mmsi);
+    if (p === undefined) { note.textContent = t('map.findNone', { mmsi: input.value.trim() }); return; }
+    const [x, y] = layer.position(p);
+    map.easeTo({ center: new MercatorCoordinate(x, y, 0).toLngLat(), duration: 0 });
+    select(mmsi);
+    document.getElementById('panel-close')?.focus();
+  });
+  return form;
+}
+
 function build(container) {
   container.replaceChildren(
     h('div', { class: 'toolbar' },
       h('span', { class: 'stat' }, h('span', { 'data-i18n': 'map.vessels' }), ': ', h('output', { id: 'count' }, '–')),
       h('span', { class: 'stat' }, h('span', { 'data-i18n': 'map.updated' }), ': ', h('output', { id: 'updated' }, '–')),
+      findForm(),
       h('div', { id: 'map-status', class: 'map-status', role: 'status' })),
     h('div', { class: 'maparea' },
       h('div', { id: 'map', class: 'map', role: 'region', 'data-i18n-label': 'map.region' }),

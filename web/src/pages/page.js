@@ -61,8 +61,25 @@ export function table(caption, columns, rows) {
     h('tbody', {}, rows.map((r) => h('tr', {}, columns.map(([, cell]) => h('td', {}, cell(r)))))));
 }
 
+// localiseValidity makes the browser's validation messages of a control speak the page's
+// language (Chromium words them in its own UI language otherwise).
+export function localiseValidity(control) {
+  control.addEventListener('invalid', () => {
+    const v = control.validity;
+    let msg = '';
+    if (v.valueMissing) msg = t('forms.required');
+    else if (v.badInput || v.typeMismatch) msg = t('forms.badInput');
+    else if (v.rangeUnderflow || v.rangeOverflow) msg = t('forms.range', { min: control.min || '–', max: control.max || '–' });
+    else if (v.stepMismatch) msg = t('forms.step');
+    else if (v.patternMismatch || v.tooLong) msg = t('forms.pattern');
+    control.setCustomValidity(msg);
+  });
+  control.addEventListener('input', () => control.setCustomValidity(''));
+}
+
 // field is a labelled form control.
 export function field(label, control, hint) {
+  localiseValidity(control);
   const id = control.id || (control.id = 'f-' + Math.random().toString(36).slice(2, 9));
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', {}, hint) : null);
 }
