@@ -4,7 +4,8 @@ package ais
 // by its designated area code (DAC) and function identifier (FID). Decoded: the IMO SN.1/Circ.236
 // and SN.1/Circ.289 messages met in real feeds (DAC 1: FID 11 and 31 meteorological and
 // hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 15 air draught,
-// FID 16 persons on board, FID 18 clearance time to enter port, FID 29 and 30 text description),
+// FID 13 fairway closed, FID 16 persons on board, FID 18 clearance time to enter port, FID 25
+// dangerous cargo, FID 29 and 30 text description),
 // the UK/Ireland AtoN monitoring message (DAC 235 and 250, FID 10) and the Inland AIS messages
 // (DAC 200: FID 10 ship static data, FID 24 water levels, FID 40 signal status, FID 55 number of
 // persons on board). The decision to decode
@@ -44,6 +45,10 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 		case dac == 1 && fid == 16:
 			a := new(PersonsOnBoard)
 			a.code(&c)
+			return a
+		case dac == 1 && fid == 25:
+			a := new(DangerousCargo289)
+			a.code(&c, bits)
 			return a
 		case dac == 1 && fid == 18:
 			a := new(ClearanceTime)
@@ -87,6 +92,10 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 		return a
 	case dac == 1 && fid == 15:
 		a := new(AirDraught)
+		a.code(&c)
+		return a
+	case dac == 1 && fid == 13:
+		a := new(FairwayClosed)
 		a.code(&c)
 		return a
 	case dac == 1 && fid == 29:
@@ -588,4 +597,81 @@ func (a *SignalStatus) code(c *coder) {
 	c.u8(&a.Direction, 3)
 	c.u32(&a.Status, 30)
 	c.u16(&a.Spare, 11)
+}
+
+// DangerousCargo289 is IMO SN.1/Circ.289 dangerous cargo indication (type 6, DAC 1, FID 25):
+// the amount and unit, then one 17-bit element per cargo for as many as the data holds (gpsd
+// 3.22 counts an element whenever its first bit is within the message; bits past the end read
+// as zero).
+type DangerousCargo289 struct {
+	Unit   uint8   // 2 bits: 0 not available, 1 kg, 2 tonnes, 3 1000 tonnes
+	Amount uint16  // 10 bits
+	Cargos []Cargo // up to 54 elements
+}
+
+// Cargo is one element of DangerousCargo289.
+type Cargo struct {
+	Code    uint8  // 4 bits, cargo code (IMDG class, IBC, BC, ...)
+	Subtype uint16 // 13 bits, UN number or class detail
+}
+
+// AppID implements Application.
+func (a *DangerousCargo289) AppID() (uint16, uint8) { return 1, 25 }
+
+func (a *DangerousCargo289) code(c *coder, bits int) {
+	c.u8(&a.Unit, 2)
+	c.u16(&a.Amount, 10)
+	if c.decoding() {
+		a.Cargos = nil
+		for 12+17*len(a.Cargos) < bits {
+			var e Cargo
+			c.u8(&e.Code, 4)
+			c.u16(&e.Subtype, 13)
+			a.Cargos = append(a.Cargos, e)
+		}
+		return
+	}
+	for i := range a.Cargos {
+		c.u8(&a.Cargos[i].Code, 4)
+		c.u16(&a.Cargos[i].Subtype, 13)
+	}
+}
+
+// FairwayClosed is IMO SN.1/Circ.236 fairway closed (type 8, DAC 1, FID 13), 416 bits of data.
+// Times are UTC; month, day, hour and minute 0 mean not available.
+type FairwayClosed struct {
+	Reason    string // 20 characters, reason for closing
+	CloseFrom string // 20 characters, location of closing from
+	CloseTo   string // 20 characters, location of closing to
+	Radius    uint16 // 10 bits, radius extension; 1001 = not available
+	ExtUnit   uint8  // 2 bits: 0 m, 1 km, 2 nautical miles, 3 cables
+	FDay      uint8  // 5 bits, closing from: day
+	FMonth    uint8  // 4 bits
+	FHour     uint8  // 5 bits
+	FMinute   uint8  // 6 bits
+	TDay      uint8  // 5 bits, closing to: day
+	TMonth    uint8  // 4 bits
+	THour     uint8  // 5 bits
+	TMinute   uint8  // 6 bits
+	Spare     uint8  // 4 bits
+}
+
+// AppID implements Application.
+func (a *FairwayClosed) AppID() (uint16, uint8) { return 1, 13 }
+
+func (a *FairwayClosed) code(c *coder) {
+	c.text(&a.Reason, 20)
+	c.text(&a.CloseFrom, 20)
+	c.text(&a.CloseTo, 20)
+	c.u16(&a.Radius, 10)
+	c.u8(&a.ExtUnit, 2)
+	c.u8(&a.FDay, 5)
+	c.u8(&a.FMonth, 4)
+	c.u8(&a.FHour, 5)
+	c.u8(&a.FMinute, 6)
+	c.u8(&a.TDay, 5)
+	c.u8(&a.TMonth, 4)
+	c.u8(&a.THour, 5)
+	c.u8(&a.TMinute, 6)
+	c.u8(&a.Spare, 4)
 }

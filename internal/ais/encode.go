@@ -262,6 +262,10 @@ func appData(data []byte, bits int, app Application, msgType int) ([]byte, int, 
 		a.code(&c)
 	case *AirDraught:
 		a.code(&c)
+	case *DangerousCargo289:
+		a.code(&c, 0)
+	case *FairwayClosed:
+		a.code(&c)
 	case *PersonsOnBoard:
 		a.code(&c)
 	case *TextBroadcast:

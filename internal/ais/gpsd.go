@@ -532,6 +532,21 @@ func gpsdApp6(j *jw, m *BinaryAddressed) {
 		} else {
 			j.u("persons", uint64(m.DestMMSI>>2&0x1fff))
 		}
+	case *DangerousCargo289:
+		j.u("unit", uint64(a.Unit))
+		j.u("amount", uint64(a.Amount))
+		j.key("cargos")
+		j.b = append(j.b, '[')
+		for i, e := range a.Cargos {
+			if i > 0 {
+				j.b = append(j.b, ',')
+			}
+			j.b = append(j.b, `{"code":`...)
+			j.b = strconv.AppendUint(j.b, uint64(e.Code), 10)
+			j.u("subtype", uint64(e.Subtype))
+			j.b = append(j.b, '}')
+		}
+		j.b = append(j.b, ']')
 	case *InlandPersons:
 		j.u("crew", uint64(a.Crew))
 		j.u("passengers", uint64(a.Passengers))
@@ -637,6 +652,16 @@ func gpsdApp8(j *jw, app Application) {
 		j.bool("heading_q", a.HeadingQ)
 	case *AirDraught:
 		j.u("airdraught", uint64(a.AirDraught))
+	case *FairwayClosed:
+		j.text("reason", a.Reason)
+		j.text("closefrom", a.CloseFrom)
+		j.text("closeto", a.CloseTo)
+		j.u("radius", uint64(a.Radius))
+		j.u("extunit", uint64(a.ExtUnit))
+		j.key("from")
+		j.b = appendMDHM(j.b, a.FMonth, a.FDay, a.FHour, a.FMinute, false)
+		j.key("to")
+		j.b = appendMDHM(j.b, a.TMonth, a.TDay, a.THour, a.TMinute, false)
 	case *TextBroadcast:
 		j.u("linkage", uint64(a.Linkage))
 		j.text("text", a.Text)
