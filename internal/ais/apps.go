@@ -5,10 +5,10 @@ package ais
 // and SN.1/Circ.289 messages met in real feeds (DAC 1: FID 11 and 31 meteorological and
 // hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 15 air draught,
 // FID 13 fairway closed, FID 16 persons on board, FID 18 clearance time to enter port, FID 25
-// dangerous cargo, FID 29 and 30 text description),
+// dangerous cargo, FID 27 and 28 route information, FID 29 and 30 text description),
 // the UK/Ireland AtoN monitoring message (DAC 235 and 250, FID 10) and the Inland AIS messages
-// (DAC 200: FID 10 ship static data, FID 24 water levels, FID 40 signal status, FID 55 number of
-// persons on board). The decision to decode
+// (DAC 200: FID 10 ship static data, FID 21 and 22 ETA and RTA at a lock, bridge or terminal,
+// FID 24 water levels, FID 40 signal status, FID 55 number of persons on board). The decision to decode
 // follows gpsd 3.22, including its length conditions, so that both agree on what is structured.
 type Application interface {
 	// AppID returns the designated area code and function identifier.
@@ -50,8 +50,16 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 			a := new(DangerousCargo289)
 			a.code(&c, bits)
 			return a
+		case dac == 1 && fid == 28:
+			a := new(RouteInfo)
+			a.code(&c)
+			return a
 		case dac == 1 && fid == 18:
 			a := new(ClearanceTime)
+			a.code(&c)
+			return a
+		case dac == 200 && (fid == 21 && bits == 160 || fid == 22 && bits == 144): // 248, 232-bit messages
+			a := &InlandLockTime{RTA: fid == 22}
 			a.code(&c)
 			return a
 		case dac == 200 && fid == 55:
@@ -96,6 +104,10 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 		return a
 	case dac == 1 && fid == 13:
 		a := new(FairwayClosed)
+		a.code(&c)
+		return a
+	case dac == 1 && fid == 27:
+		a := &RouteInfo{Broadcast: true}
 		a.code(&c)
 		return a
 	case dac == 1 && fid == 29:
@@ -674,4 +686,102 @@ func (a *FairwayClosed) code(c *coder) {
 	c.u8(&a.THour, 5)
 	c.u8(&a.TMinute, 6)
 	c.u8(&a.Spare, 4)
+}
+
+// RouteInfo is IMO SN.1/Circ.289 route information, broadcast (type 8, DAC 1, FID 27) or
+// addressed (type 6, DAC 1, FID 28). WayCount waypoints follow; those past the end of the
+// message read as zero, as gpsd 3.22 reads them.
+type RouteInfo struct {
+	Broadcast bool   // FID 27 (type 8) rather than FID 28 (type 6)
+	Linkage   uint16 // 10 bits
+	Sender    uint8  // 3 bits, sender classification: 0 ship, 1 authority, 2-7 reserved
+	RType     uint8  // 5 bits, route type: 1 mandatory, 2 recommended, 3 alternative, ...
+	Month     uint8  // 4 bits, start time (UTC); 0 = not available
+	Day       uint8  // 5 bits
+	Hour      uint8  // 5 bits; 24 = not available
+	Minute    uint8  // 6 bits; 60 = not available
+	Duration  uint32 // 18 bits, minutes until the end of validity; 0 = cancel route
+	WayCount  uint8  // 5 bits, number of waypoints (1-16 in use)
+	Waypoints []Waypoint
+}
+
+// Waypoint is one point of RouteInfo, in 1/10000 minute.
+type Waypoint struct {
+	Lon int32 // 28 bits
+	Lat int32 // 27 bits
+}
+
+// AppID implements Application.
+func (a *RouteInfo) AppID() (uint16, uint8) {
+	if a.Broadcast {
+		return 1, 27
+	}
+	return 1, 28
+}
+
+func (a *RouteInfo) code(c *coder) {
+	c.u16(&a.Linkage, 10)
+	c.u8(&a.Sender, 3)
+	c.u8(&a.RType, 5)
+	c.u8(&a.Month, 4)
+	c.u8(&a.Day, 5)
+	c.u8(&a.Hour, 5)
+	c.u8(&a.Minute, 6)
+	c.u32(&a.Duration, 18)
+	c.u8(&a.WayCount, 5)
+	if c.decoding() {
+		a.Waypoints = make([]Waypoint, a.WayCount)
+	}
+	for i := range a.Waypoints {
+		c.i32(&a.Waypoints[i].Lon, 28)
+		c.i32(&a.Waypoints[i].Lat, 27)
+	}
+}
+
+// InlandLockTime is the Inland AIS ETA at a lock, bridge or terminal (type 6, DAC 200, FID 21,
+// 160 bits of data, sent by the vessel) or the RTA answering it (FID 22, 144 bits, sent by the
+// authority). Time is UTC; month, day 0, hour 24 and minute 60 mean not available.
+type InlandLockTime struct {
+	RTA        bool   // FID 22 (requested time of arrival) rather than FID 21 (ETA)
+	Country    string // 2 characters, UN country code
+	Locode     string // 3 characters, UN/LOCODE location
+	Section    string // 5 characters, fairway section number
+	Terminal   string // 5 characters, terminal code
+	Hectometre string // 5 characters, fairway hectometre
+	Month      uint8  // 4 bits
+	Day        uint8  // 5 bits
+	Hour       uint8  // 5 bits
+	Minute     uint8  // 6 bits
+	Tugs       uint8  // 3 bits, ETA only: assisting tugboats; 7 = not available
+	AirDraught uint16 // 12 bits, ETA only: 0.01 m; 0 = not available
+	Status     uint8  // 2 bits, RTA only: 0 operational, 1 limited operation, 2 out of order, 3 n/a
+	Spare      uint8  // 5 bits (ETA) or 2 bits (RTA)
+}
+
+// AppID implements Application.
+func (a *InlandLockTime) AppID() (uint16, uint8) {
+	if a.RTA {
+		return 200, 22
+	}
+	return 200, 21
+}
+
+func (a *InlandLockTime) code(c *coder) {
+	c.text(&a.Country, 2)
+	c.text(&a.Locode, 3)
+	c.text(&a.Section, 5)
+	c.text(&a.Terminal, 5)
+	c.text(&a.Hectometre, 5)
+	c.u8(&a.Month, 4)
+	c.u8(&a.Day, 5)
+	c.u8(&a.Hour, 5)
+	c.u8(&a.Minute, 6)
+	if a.RTA {
+		c.u8(&a.Status, 2)
+		c.u8(&a.Spare, 2)
+		return
+	}
+	c.u8(&a.Tugs, 3)
+	c.u16(&a.AirDraught, 12)
+	c.u8(&a.Spare, 5)
 }

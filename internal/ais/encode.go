@@ -266,6 +266,10 @@ func appData(data []byte, bits int, app Application, msgType int) ([]byte, int, 
 		a.code(&c, 0)
 	case *FairwayClosed:
 		a.code(&c)
+	case *RouteInfo:
+		a.code(&c)
+	case *InlandLockTime:
+		a.code(&c)
 	case *PersonsOnBoard:
 		a.code(&c)
 	case *TextBroadcast:

@@ -547,6 +547,32 @@ func gpsdApp6(j *jw, m *BinaryAddressed) {
 			j.b = append(j.b, '}')
 		}
 		j.b = append(j.b, ']')
+	case *RouteInfo:
+		gpsdRoute(j, a)
+	case *InlandLockTime:
+		j.text("country", a.Country)
+		j.text("locode", a.Locode)
+		j.text("section", a.Section)
+		j.text("terminal", a.Terminal)
+		j.text("hectometre", a.Hectometre)
+		// gpsd prints this time without zero padding.
+		j.key("eta")
+		j.b = append(j.b, '"')
+		j.b = strconv.AppendUint(j.b, uint64(a.Month), 10)
+		j.b = append(j.b, '-')
+		j.b = strconv.AppendUint(j.b, uint64(a.Day), 10)
+		j.b = append(j.b, 'T')
+		j.b = strconv.AppendUint(j.b, uint64(a.Hour), 10)
+		j.b = append(j.b, ':')
+		j.b = strconv.AppendUint(j.b, uint64(a.Minute), 10)
+		j.b = append(j.b, '"')
+		if a.RTA {
+			j.u("status", uint64(a.Status))
+			j.str("status_text", rtaStatusText[a.Status&3])
+		} else {
+			j.u("tugs", uint64(a.Tugs))
+			j.u("airdraught", uint64(a.AirDraught))
+		}
 	case *InlandPersons:
 		j.u("crew", uint64(a.Crew))
 		j.u("passengers", uint64(a.Passengers))
@@ -652,6 +678,8 @@ func gpsdApp8(j *jw, app Application) {
 		j.bool("heading_q", a.HeadingQ)
 	case *AirDraught:
 		j.u("airdraught", uint64(a.AirDraught))
+	case *RouteInfo:
+		gpsdRoute(j, a)
 	case *FairwayClosed:
 		j.text("reason", a.Reason)
 		j.text("closefrom", a.CloseFrom)
@@ -715,3 +743,49 @@ var signalDirectionText = [...]string{"Unknown", "Upstream", "Downstream", "To l
 
 var signalStatusText = [...]string{"Unknown", "No light", "White", "Yellow", "Green", "Red",
 	"White flashing", "Yellow flashing."}
+
+func gpsdRoute(j *jw, a *RouteInfo) {
+	j.u("linkage", uint64(a.Linkage))
+	j.u("sender", uint64(a.Sender))
+	j.u("rtype", uint64(a.RType))
+	j.str("rtype_text", routeTypeText(a.RType))
+	j.key("start")
+	j.b = appendMDHM(j.b, a.Month, a.Day, a.Hour, a.Minute, true)
+	j.u("duration", uint64(a.Duration))
+	j.key("waypoints")
+	j.b = append(j.b, '[')
+	for i, w := range a.Waypoints {
+		if i > 0 {
+			j.b = append(j.b, ',')
+		}
+		j.b = append(j.b, `{"lon":`...)
+		j.b = strconv.AppendInt(j.b, int64(w.Lon), 10)
+		j.i("lat", int64(w.Lat))
+		j.b = append(j.b, '}')
+	}
+	j.b = append(j.b, ']')
+}
+
+// routeTypeText is gpsd 3.22's legend for the IMO 289 route type.
+func routeTypeText(t uint8) string {
+	switch t {
+	case 0:
+		return "Undefined (default)"
+	case 1:
+		return "Mandatory"
+	case 2:
+		return "Recommended"
+	case 3:
+		return "Alternative"
+	case 4:
+		return "Recommended route through ice"
+	case 5:
+		return "Ship route plan"
+	case 31:
+		return "Cancel route identified by message linkage"
+	}
+	return "Reserved for future use."
+}
+
+// rtaStatusText is gpsd 3.22's legend for the DAC 200 FID 22 lock status.
+var rtaStatusText = [4]string{"Operational", "Limited operation", "Out of order", "N/A"}
