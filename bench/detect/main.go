@@ -68,6 +68,7 @@ func main() {
 	root := flag.String("root", ".", "repository root (node_modules/@geo-maps, ../shared/data)")
 	seed := flag.Uint64("seed", 1, "simulator seed")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the replay to this file")
+	show := flag.Int("show", 0, "print the first N alerts of each kind/detail")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -98,7 +99,13 @@ func main() {
 			}
 			return detect.Place{State: a.State, Zone: string(a.Zone), Authority: a.Authority, ShoreNM: dist}
 		})
-		d, err = detect.New(detect.DefaultConfig(), loc, ports, func(a detect.Alert) { alerts[a.Kind+"/"+a.Detail]++ })
+		d, err = detect.New(detect.DefaultConfig(), loc, ports, func(a detect.Alert) {
+			k := a.Kind + "/" + a.Detail
+			alerts[k]++
+			if alerts[k] <= *show {
+				fmt.Println(a.Text())
+			}
+		})
 		if err != nil {
 			fail(err)
 		}
