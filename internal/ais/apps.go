@@ -4,7 +4,8 @@ package ais
 // by its designated area code (DAC) and function identifier (FID). Decoded: the IMO SN.1/Circ.236
 // and SN.1/Circ.289 messages met in real feeds (DAC 1: FID 11 and 31 meteorological and
 // hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 15 air draught,
-// FID 13 fairway closed, FID 16 persons on board, FID 18 clearance time to enter port, FID 25
+// FID 13 fairway closed, FID 16 persons on board, FID 18 clearance time to enter port, FID 20
+// berthing data, FID 25
 // dangerous cargo, FID 27 and 28 route information, FID 29 and 30 text description),
 // the UK/Ireland AtoN monitoring message (DAC 235 and 250, FID 10) and the Inland AIS messages
 // (DAC 200: FID 10 ship static data, FID 21 and 22 ETA and RTA at a lock, bridge or terminal,
@@ -49,6 +50,10 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 		case dac == 1 && fid == 25:
 			a := new(DangerousCargo289)
 			a.code(&c, bits)
+			return a
+		case dac == 1 && fid == 20:
+			a := new(Berthing)
+			a.code(&c)
 			return a
 		case dac == 1 && fid == 28:
 			a := new(RouteInfo)
@@ -784,4 +789,49 @@ func (a *InlandLockTime) code(c *coder) {
 	c.u8(&a.Tugs, 3)
 	c.u16(&a.AirDraught, 12)
 	c.u8(&a.Spare, 5)
+}
+
+// BerthingServices names the 26 two-bit service fields of Berthing, in transmission order, as
+// gpsd names them.
+var BerthingServices = [26]string{"agent", "fuel", "chandler", "stevedore", "electrical", "water",
+	"customs", "cartage", "crane", "lift", "medical", "navrepair", "provisions", "shiprepair",
+	"surveyor", "steam", "tugs", "solidwaste", "liquidwaste", "hazardouswaste", "ballast",
+	"additional", "regional1", "regional2", "future1", "future2"}
+
+// Berthing is IMO SN.1/Circ.289 berthing data (type 6, DAC 1, FID 20), 272 bits of data.
+type Berthing struct {
+	Linkage      uint16    // 10 bits
+	BerthLength  uint16    // 9 bits, metres; 0 = not available
+	BerthDepth   uint8     // 8 bits, water depth at berth in 0.1 m; 0 = not available
+	Position     uint8     // 3 bits, mooring position: 1 port-side to, 2 starboard-side to, ...
+	Month        uint8     // 4 bits, arrival time (UTC); 0 = not available
+	Day          uint8     // 5 bits
+	Hour         uint8     // 5 bits; 24 = not available
+	Minute       uint8     // 6 bits; 60 = not available
+	Availability bool      // services availability known
+	Services     [26]uint8 // 2 bits each, named by BerthingServices: 0 n/a, 1 available, 2 no, 3 reserved
+	BerthName    string    // 20 characters
+	BerthLon     int32     // 25 bits, 1/1000 minute
+	BerthLat     int32     // 24 bits, 1/1000 minute
+}
+
+// AppID implements Application.
+func (a *Berthing) AppID() (uint16, uint8) { return 1, 20 }
+
+func (a *Berthing) code(c *coder) {
+	c.u16(&a.Linkage, 10)
+	c.u16(&a.BerthLength, 9)
+	c.u8(&a.BerthDepth, 8)
+	c.u8(&a.Position, 3)
+	c.u8(&a.Month, 4)
+	c.u8(&a.Day, 5)
+	c.u8(&a.Hour, 5)
+	c.u8(&a.Minute, 6)
+	c.flag(&a.Availability)
+	for i := range a.Services {
+		c.u8(&a.Services[i], 2)
+	}
+	c.text(&a.BerthName, 20)
+	c.i32(&a.BerthLon, 25)
+	c.i32(&a.BerthLat, 24)
 }

@@ -336,7 +336,7 @@ func TestGPSDRandomBinary(t *testing.T) {
 	}
 	type app struct{ typ, dac, fid int }
 	apps := []app{
-		{6, 1, 12}, {6, 1, 14}, {6, 1, 15}, {6, 1, 16}, {6, 1, 18}, {6, 1, 25}, {6, 1, 28}, {6, 1, 30}, {6, 1, 32}, {6, 1, 40},
+		{6, 1, 12}, {6, 1, 14}, {6, 1, 15}, {6, 1, 16}, {6, 1, 18}, {6, 1, 20}, {6, 1, 25}, {6, 1, 28}, {6, 1, 30}, {6, 1, 32}, {6, 1, 40},
 		{6, 200, 21}, {6, 200, 22}, {6, 200, 55}, {6, 235, 10}, {6, 250, 10}, {6, 366, 1},
 		{8, 1, 11}, {8, 1, 13}, {8, 1, 15}, {8, 1, 21}, {8, 1, 22}, {8, 1, 24}, {8, 1, 26}, {8, 1, 27}, {8, 1, 29}, {8, 1, 31},
 		{8, 200, 10}, {8, 200, 23}, {8, 200, 24}, {8, 200, 40}, {8, 366, 56},
@@ -403,9 +403,11 @@ func TestGPSDRandomBinary(t *testing.T) {
 	bad, invalid := 0, 0
 	for i := range want {
 		if got[i] != want[i] && !json.Valid([]byte(want[i])) && json.Valid([]byte(got[i])) {
-			// gpsd prints some text fields (DAC 200 FID 24 country) without JSON escaping;
-			// Accord escapes them.
-			invalid++
+			// gpsd prints some text fields (DAC 200 FID 21, 22 and 24) without JSON
+			// escaping; Accord escapes them.
+			if invalid++; invalid <= 3 {
+				t.Logf("gpsdecode printed invalid JSON: %s", want[i])
+			}
 			continue
 		}
 		if got[i] != want[i] {

@@ -268,6 +268,8 @@ func appData(data []byte, bits int, app Application, msgType int) ([]byte, int, 
 		a.code(&c)
 	case *RouteInfo:
 		a.code(&c)
+	case *Berthing:
+		a.code(&c)
 	case *InlandLockTime:
 		a.code(&c)
 	case *PersonsOnBoard:

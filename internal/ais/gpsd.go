@@ -549,6 +549,29 @@ func gpsdApp6(j *jw, m *BinaryAddressed) {
 		j.b = append(j.b, ']')
 	case *RouteInfo:
 		gpsdRoute(j, a)
+	case *Berthing:
+		j.u("linkage", uint64(a.Linkage))
+		j.u("berth_length", uint64(a.BerthLength))
+		j.u("position", uint64(a.Position))
+		j.str("position_text", berthPositionText[a.Position&7])
+		j.key("arrival") // gpsd prints this time without zero padding
+		j.b = append(j.b, '"')
+		j.b = strconv.AppendUint(j.b, uint64(a.Month), 10)
+		j.b = append(j.b, '-')
+		j.b = strconv.AppendUint(j.b, uint64(a.Day), 10)
+		j.b = append(j.b, 'T')
+		j.b = strconv.AppendUint(j.b, uint64(a.Hour), 10)
+		j.b = append(j.b, ':')
+		j.b = strconv.AppendUint(j.b, uint64(a.Minute), 10)
+		j.b = append(j.b, '"')
+		j.u("availability", uint64(b2i(a.Availability)))
+		for i, name := range BerthingServices {
+			j.u(name, uint64(a.Services[i]))
+		}
+		j.text("berth_name", a.BerthName)
+		j.i("berth_lon", int64(a.BerthLon))
+		j.i("berth_lat", int64(a.BerthLat))
+		j.u("berth_depth", uint64(a.BerthDepth))
 	case *InlandLockTime:
 		j.text("country", a.Country)
 		j.text("locode", a.Locode)
@@ -789,3 +812,8 @@ func routeTypeText(t uint8) string {
 
 // rtaStatusText is gpsd 3.22's legend for the DAC 200 FID 22 lock status.
 var rtaStatusText = [4]string{"Operational", "Limited operation", "Out of order", "N/A"}
+
+// berthPositionText is gpsd 3.22's legend for the IMO 289 mooring position.
+var berthPositionText = [8]string{"Not available", "Port-side to", "Starboard-side to",
+	"Mediterranean (end-on) mooring", "Mooring buoy", "Anchorage", "Reserved for future use",
+	"Reserved for future use"}
