@@ -4,7 +4,7 @@ package ais
 // by its designated area code (DAC) and function identifier (FID). Decoded: the IMO SN.1/Circ.236
 // and SN.1/Circ.289 messages met in real feeds (DAC 1: FID 11 and 31 meteorological and
 // hydrographic data, FID 12 dangerous cargo, FID 14 and 32 tidal window, FID 15 air draught,
-// FID 13 fairway closed, FID 16 persons on board, FID 18 clearance time to enter port, FID 20
+// FID 13 fairway closed, FID 16 persons on board, FID 17 VTS-generated targets, FID 18 clearance time to enter port, FID 20
 // berthing data, FID 25
 // dangerous cargo, FID 27 and 28 route information, FID 29 and 30 text description),
 // the UK/Ireland AtoN monitoring message (DAC 235 and 250, FID 10) and the Inland AIS messages
@@ -110,6 +110,10 @@ func decodeApp(msgType int, dac uint16, fid uint8, data []byte, bits int, alloc 
 	case dac == 1 && fid == 13:
 		a := new(FairwayClosed)
 		a.code(&c)
+		return a
+	case dac == 1 && fid == 17:
+		a := new(VTSTargets)
+		a.code(&c, bits)
 		return a
 	case dac == 1 && fid == 27:
 		a := &RouteInfo{Broadcast: true}
@@ -834,4 +838,51 @@ func (a *Berthing) code(c *coder) {
 	c.text(&a.BerthName, 20)
 	c.i32(&a.BerthLon, 25)
 	c.i32(&a.BerthLat, 24)
+}
+
+// VTSTargets is IMO SN.1/Circ.289 VTS-generated or synthetic targets (type 8, DAC 1, FID 17):
+// one 122-bit element per target, at most 4; an element cut short by the end of the message is
+// kept, its missing bits read as zero (gpsd 3.22 counts one whenever its first bit is sent).
+type VTSTargets struct {
+	Targets []VTSTarget
+}
+
+// VTSTarget is one target of VTSTargets.
+type VTSTarget struct {
+	IDType uint8  // 2 bits: 0 MMSI, 1 IMO number, 2 call sign, 3 other
+	ID     uint64 // 42 bits, the MMSI or IMO number (IDType 0 or 1)
+	IDText string // 7 characters, the call sign or other identifier (IDType 2 or 3)
+	Spare  uint8  // 4 bits
+	Lat    int32  // 24 bits, 1/1000 minute
+	Lon    int32  // 25 bits, 1/1000 minute
+	COG    uint16 // 9 bits, degrees; 360 = not available
+	Second uint8  // 6 bits, UTC second; 60 = not available
+	SOG    uint16 // 10 bits, knots; 255 = not available
+}
+
+// AppID implements Application.
+func (a *VTSTargets) AppID() (uint16, uint8) { return 1, 17 }
+
+func (a *VTSTargets) code(c *coder, bits int) {
+	if c.decoding() {
+		a.Targets = nil
+		for n := 0; 122*n < bits && n < 4; n++ {
+			a.Targets = append(a.Targets, VTSTarget{})
+		}
+	}
+	for i := range a.Targets {
+		t := &a.Targets[i]
+		c.u8(&t.IDType, 2)
+		if t.IDType < 2 {
+			t.ID = c.uv(t.ID, 42)
+		} else {
+			c.text(&t.IDText, 7)
+		}
+		c.u8(&t.Spare, 4)
+		c.i32(&t.Lat, 24)
+		c.i32(&t.Lon, 25)
+		c.u16(&t.COG, 9)
+		c.u8(&t.Second, 6)
+		c.u16(&t.SOG, 10)
+	}
 }

@@ -270,6 +270,8 @@ func appData(data []byte, bits int, app Application, msgType int) ([]byte, int, 
 		a.code(&c)
 	case *Berthing:
 		a.code(&c)
+	case *VTSTargets:
+		a.code(&c, 0)
 	case *InlandLockTime:
 		a.code(&c)
 	case *PersonsOnBoard:

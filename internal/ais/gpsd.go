@@ -234,7 +234,7 @@ func appendGPSD(dst []byte, m Message, merged24 *string) []byte {
 			j.hex("data", m.Data, m.DataBits)
 			break
 		}
-		gpsdApp8(&j, m.App)
+		gpsdApp8(&j, m)
 	case *SARAircraftPosition:
 		j.u("alt", uint64(m.Altitude))
 		j.u("speed", uint64(m.SOG))
@@ -603,8 +603,8 @@ func gpsdApp6(j *jw, m *BinaryAddressed) {
 	}
 }
 
-func gpsdApp8(j *jw, app Application) {
-	switch a := app.(type) {
+func gpsdApp8(j *jw, m *BinaryBroadcast) {
+	switch a := m.App.(type) {
 	case *MetHydro11:
 		j.i("lat", int64(a.Lat))
 		j.i("lon", int64(a.Lon))
@@ -703,6 +703,36 @@ func gpsdApp8(j *jw, app Application) {
 		j.u("airdraught", uint64(a.AirDraught))
 	case *RouteInfo:
 		gpsdRoute(j, a)
+	case *VTSTargets:
+		j.key("targets")
+		j.b = append(j.b, '[')
+		targets := a.Targets
+		if n := len(targets); n < 4 && 122*n == m.DataBits {
+			// gpsd 3.22 also counts an element starting exactly at the end of the message.
+			targets = append(targets[:n:n], VTSTarget{})
+		}
+		for i, t := range targets {
+			if i > 0 {
+				j.b = append(j.b, ',')
+			}
+			name := vtsIDTypeText[t.IDType&3]
+			j.b = append(j.b, `{"idtype":`...)
+			j.b = strconv.AppendUint(j.b, uint64(t.IDType), 10)
+			j.str("idtype_text", name)
+			if t.IDType < 2 {
+				// gpsd keeps the 42-bit number in a 32-bit field and prints it as a string.
+				j.str(name, strconv.FormatUint(t.ID&0xffffffff, 10))
+			} else {
+				j.text(name, t.IDText)
+			}
+			j.i("lat", int64(t.Lat))
+			j.i("lon", int64(t.Lon))
+			j.u("course", uint64(t.COG))
+			j.u("second", uint64(t.Second))
+			j.u("speed", uint64(t.SOG))
+			j.b = append(j.b, '}')
+		}
+		j.b = append(j.b, ']')
 	case *FairwayClosed:
 		j.text("reason", a.Reason)
 		j.text("closefrom", a.CloseFrom)
@@ -817,3 +847,6 @@ var rtaStatusText = [4]string{"Operational", "Limited operation", "Out of order"
 var berthPositionText = [8]string{"Not available", "Port-side to", "Starboard-side to",
 	"Mediterranean (end-on) mooring", "Mooring buoy", "Anchorage", "Reserved for future use",
 	"Reserved for future use"}
+
+// vtsIDTypeText is gpsd 3.22's legend (and key) for the DAC 1 FID 17 target identifier type.
+var vtsIDTypeText = [4]string{"mmsi", "imo", "callsign", "other"}

@@ -79,6 +79,9 @@ var roundTripTable = []Message{
 	&BinaryBroadcast{Header: hdr(8, 3669145), DAC: 1, FID: 27, App: &RouteInfo{Broadcast: true, Linkage: 5, Sender: 1,
 		RType: 2, Month: 12, Day: 4, Hour: 8, Minute: 15, Duration: 720, WayCount: 2,
 		Waypoints: []Waypoint{{Lon: -5760000, Lat: 1140000}, {Lon: -5761000, Lat: 1141000}}}},
+	&BinaryBroadcast{Header: hdr(8, 3669145), DAC: 1, FID: 17, App: &VTSTargets{Targets: []VTSTarget{
+		{IDType: 0, ID: 345070335, Lat: 19 * 60000, Lon: -96 * 60000, COG: 90, Second: 12, SOG: 10},
+		{IDType: 2, IDText: "XCAB1@@", Lat: -1, Lon: 1, COG: 360, Second: 60, SOG: 255}}}},
 	&BinaryBroadcast{Header: hdr(8, 3669145), DAC: 1, FID: 13, App: &FairwayClosed{Reason: "DREDGING@@@@@@@@@@@@",
 		CloseFrom: "PIER 3              ", CloseTo: "BUOY 12@@@@@@@@@@@@@", Radius: 500, ExtUnit: 1, FDay: 4, FMonth: 12,
 		FHour: 6, TDay: 5, TMonth: 12, THour: 18, TMinute: 30}},
