@@ -51,7 +51,7 @@ export function addAlertLayer(map) {
 }
 
 async function show(map, a) {
-  const where = [a.state || t('alerts.none'), label('zones', a.zone), a.authority].filter(Boolean).join(' · ');
+  const where = [a.state ? label('states', a.state) : t('states.none'), label('zones', a.zone), a.authority].filter(Boolean).join(' · ');
   const body = h('div', { class: 'alert-popup' },
     h('strong', {}, `${label('alertKinds', a.kind)} · ${label('severity', a.severity)}`),
     h('div', {}, `${t('alerts.vessels')}: ${a.mmsi.join(', ')}`),

@@ -192,11 +192,15 @@ try {
   }
 
   // Language: switch to English, check, reload, still English.
-  const esNav = await page.textContent('#nav a[href="#/map"]');
-  await page.selectOption('#lang', 'en');
   await page.click('#nav a[href="#/map"]');
+  await page.waitForSelector('.maplibregl-ctrl-zoom-in');
+  const esNav = await page.textContent('#nav a[href="#/map"]');
+  const esZoom = await page.getAttribute('.maplibregl-ctrl-zoom-in', 'aria-label');
+  await page.selectOption('#lang', 'en');
   const en = await page.evaluate(() => ({ lang: document.documentElement.lang, nav: document.querySelector('#nav a[href="#/map"]').textContent, title: document.getElementById('page-title').textContent, skip: document.getElementById('skip').textContent }));
   check(en.lang === 'en' && en.nav === 'Map' && en.skip === 'Skip to content' && esNav === 'Mapa', `language switch: ${esNav} → ${JSON.stringify(en)}`);
+  const zoomLabel = await page.getAttribute('.maplibregl-ctrl-zoom-in', 'aria-label');
+  check(zoomLabel === 'Zoom in' && esZoom === 'Acercar', `the map controls should follow the language: ${esZoom} → ${zoomLabel}`);
   await page.reload({ waitUntil: 'load' });
   await waitVessels(page, 1);
   const after = await page.evaluate(() => ({ lang: document.documentElement.lang, sel: document.getElementById('lang').value, intro: document.getElementById('page-intro').textContent }));

@@ -307,6 +307,34 @@ function findForm() {
   return form;
 }
 
+// mapLocale is MapLibre's UI strings (control titles, scale units) from the catalogs.
+function mapLocale() {
+  return {
+    'Map.Title': t('maplibre.mapTitle'),
+    'Marker.Title': t('maplibre.marker'),
+    'NavigationControl.ZoomIn': t('maplibre.zoomIn'),
+    'NavigationControl.ZoomOut': t('maplibre.zoomOut'),
+    'NavigationControl.ResetBearing': t('maplibre.resetBearing'),
+    'Popup.Close': t('maplibre.closePopup'),
+    'ScaleControl.NauticalMiles': t('maplibre.nauticalMiles'),
+    'ScaleControl.Kilometers': t('maplibre.kilometers'),
+    'ScaleControl.Meters': t('maplibre.meters'),
+  };
+}
+
+// relabelControls applies a language switch to the controls MapLibre already built (it reads
+// its locale only when it builds them).
+function relabelControls() {
+  const loc = mapLocale();
+  map._locale = Object.assign({}, map._locale, loc);
+  for (const [sel, key] of [['.maplibregl-ctrl-zoom-in', 'NavigationControl.ZoomIn'], ['.maplibregl-ctrl-zoom-out', 'NavigationControl.ZoomOut'], ['.maplibregl-ctrl-compass', 'NavigationControl.ResetBearing']]) {
+    const b = map.getContainer().querySelector(sel);
+    if (b) { b.title = loc[key]; b.setAttribute('aria-label', loc[key]); }
+  }
+  map.getCanvas().setAttribute('aria-label', loc['Map.Title']);
+  map.jumpTo({ center: map.getCenter() }); // the scale control relabels on move
+}
+
 function build(container) {
   container.replaceChildren(
     h('div', { class: 'toolbar' },
@@ -341,6 +369,7 @@ export const mapPage = {
         attributionControl: false,
         maxPitch: 0,
         renderWorldCopies: false,
+        locale: mapLocale(),
       });
       map.addControl(new NavigationControl({ showCompass: true }), 'top-left');
       map.addControl(new ScaleControl({ unit: 'nautical' }), 'bottom-left');
@@ -361,7 +390,7 @@ export const mapPage = {
         if (running) startLoop();
       });
       document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && state.selected !== null) closePanel(); });
-      onLanguage(() => { renderStatus(); renderLegend(); renderPanel(); });
+      onLanguage(() => { relabelControls(); renderStatus(); renderLegend(); renderPanel(); });
       renderLegend();
     } else {
       map.resize();
