@@ -841,8 +841,9 @@ func (a *Berthing) code(c *coder) {
 }
 
 // VTSTargets is IMO SN.1/Circ.289 VTS-generated or synthetic targets (type 8, DAC 1, FID 17):
-// one 122-bit element per target, at most 4; an element cut short by the end of the message is
-// kept, its missing bits read as zero (gpsd 3.22 counts one whenever its first bit is sent).
+// one 122-bit element per target (IMO 289 foresees up to 4; longer messages are decoded in full,
+// as gpsd 3.22 does). An element cut short by the end of the message is kept, its missing bits
+// read as zero.
 type VTSTargets struct {
 	Targets []VTSTarget
 }
@@ -866,7 +867,7 @@ func (a *VTSTargets) AppID() (uint16, uint8) { return 1, 17 }
 func (a *VTSTargets) code(c *coder, bits int) {
 	if c.decoding() {
 		a.Targets = nil
-		for n := 0; 122*n < bits && n < 4; n++ {
+		for n := 0; 122*n < bits; n++ {
 			a.Targets = append(a.Targets, VTSTarget{})
 		}
 	}

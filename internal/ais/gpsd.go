@@ -707,7 +707,7 @@ func gpsdApp8(j *jw, m *BinaryBroadcast) {
 		j.key("targets")
 		j.b = append(j.b, '[')
 		targets := a.Targets
-		if n := len(targets); n < 4 && 122*n == m.DataBits {
+		if n := len(targets); 122*n == m.DataBits {
 			// gpsd 3.22 also counts an element starting exactly at the end of the message.
 			targets = append(targets[:n:n], VTSTarget{})
 		}
