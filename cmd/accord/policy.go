@@ -65,6 +65,9 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 		if pc, err = loadPolicyConfig(*polCfg); err != nil {
 			return err
 		}
+		if err := pc.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", *polCfg, err)
+		}
 	}
 	if r := e.getenv("ACCORD_ROOT"); r != "" && *root == "." {
 		*root = r

@@ -39,6 +39,19 @@ func TestPolicyCheckBadInput(t *testing.T) {
 	if _, _, err := runPolicy(t, good, "check", "--region", "30,-100,20,-90", "-"); err == nil || !strings.Contains(err.Error(), "--region") {
 		t.Errorf("bad region: got %v", err)
 	}
+	cfgFile := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(cfgFile, []byte(`{"disabled": ["no-such-rule"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runPolicy(t, good, "check", "--policy-config", cfgFile, "-"); err == nil || !strings.Contains(err.Error(), "no-such-rule") {
+		t.Errorf("bad policy config: got %v", err)
+	}
+	if err := os.WriteFile(cfgFile, []byte(`{"min_sorces": 3}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runPolicy(t, good, "check", "--policy-config", cfgFile, "-"); err == nil || !strings.Contains(err.Error(), "min_sorces") {
+		t.Errorf("misspelt policy config key: got %v", err)
+	}
 	if _, _, err := runPolicy(t, "", "check", "/nonexistent/op.json"); err == nil {
 		t.Error("missing file: no error")
 	}

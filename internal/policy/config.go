@@ -87,6 +87,10 @@ func DefaultConfig() Config {
 	}
 }
 
+// Validate reports the first problem with the configuration (unknown rule ids or operation
+// types, levels out of range, a bad grade), naming the field. New calls it.
+func (c *Config) Validate() error { return c.check() }
+
 func (c *Config) check() error {
 	for _, id := range c.Disabled {
 		if ruleByID(id) == nil {
