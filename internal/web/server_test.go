@@ -619,6 +619,7 @@ func TestIndexAndStatic(t *testing.T) {
 		"dist/app.css":                {Data: []byte("body{}")},
 		"dist/maplibre-gl-worker.mjs": {Data: []byte("// worker")},
 		"dist/basemap.geojson":        {Data: []byte(`{"type":"FeatureCollection","features":[]}`)},
+		"dist/vesselworker.js":        {Data: []byte("// feed worker")},
 	}
 	s, _ := newTestServer(t, func(c *Config) { c.Static = files })
 	w := get(t, s, "/")
