@@ -183,7 +183,7 @@ func postgresDSN(b *testing.B) string {
 // callers (group commit).
 func benchStoreAppend(b *testing.B, st *store.Store) {
 	var n atomic.Int64
-	b.SetParallelism(256)
+	b.SetParallelism(256) // 256 × GOMAXPROCS concurrent callers
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {

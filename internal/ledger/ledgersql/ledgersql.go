@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -246,10 +247,26 @@ func (l *Log) submit(ctx context.Context, j *job) (int64, error) {
 }
 
 // writer commits queued jobs in batches until the queue is closed and drained.
+// maxGather bounds the yields the writer makes to let a batch grow before committing it.
+const maxGather = 64
+
 func (l *Log) writer() {
 	batch := make([]*job, 0, l.cfg.MaxBatch)
 	for j := range l.queue {
 		batch = append(batch[:0], j)
+		// The callers woken by the previous commit are queueing their next jobs: let them
+		// run while the queue still grows, so that they share this batch's single fsync
+		// instead of each paying for a small one. With one caller this returns at once.
+		for range maxGather {
+			n := len(l.queue)
+			if n >= l.cfg.MaxBatch-len(batch) {
+				break
+			}
+			runtime.Gosched()
+			if len(l.queue) == n {
+				break
+			}
+		}
 	fill:
 		for len(batch) < l.cfg.MaxBatch {
 			select {
