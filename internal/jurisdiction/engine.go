@@ -252,6 +252,8 @@ func Load(ctx context.Context, cfg Config, log *slog.Logger) (*Engine, error) {
 	if r.MinLat >= d.MinLat && r.MaxLat <= d.MaxLat && r.MinLon >= d.MinLon && r.MaxLon <= d.MaxLon {
 		extractBox = reachBox(d, cfg.EEZNM)
 	}
+	unlock := lockCache(cfg.CacheDir)
+	defer unlock()
 	reg, err := loadRegional(ctx, cfg.LandPath, cfg.MaritimePath, cfg.CacheDir, extractBox, log)
 	if err != nil {
 		return nil, fmt.Errorf("jurisdiction: %w", err)

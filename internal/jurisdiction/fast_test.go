@@ -5,9 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // regionPoints returns n reproducible random points of the engine's region.
@@ -127,39 +125,4 @@ func BenchmarkLookup(b *testing.B) {
 		b.ReportMetric(float64(b.N)/cpu.Seconds()/1e6, "Mlookups/cpu-s")
 	}
 	_ = sink
-}
-
-// threadCPU returns the CPU time used by the calling OS thread (0 where unsupported).
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// BenchmarkLookupPaths measures each path of Lookup on random region points that take it.
-func BenchmarkLookupPaths(b *testing.B) {
-	e := testEngine(b)
-	all := regionPoints(e, 1<<18, 43)
-	for path, name := range pathNames {
-		var pts [][2]float64
-		for _, p := range all {
-			if e.pathOf(p[0], p[1]) == path {
-				pts = append(pts, p)
-			}
-		}
-		if len(pts) == 0 {
-			continue
-		}
-		b.Run(name, func(b *testing.B) {
-			b.ReportMetric(100*float64(len(pts))/float64(len(all)), "%points")
-			i := 0
-			for b.Loop() {
-				p := pts[i%len(pts)]
-				e.Lookup(p[0], p[1])
-				i++
-			}
-		})
-	}
 }
