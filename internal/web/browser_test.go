@@ -24,6 +24,8 @@ import (
 	"accord/internal/access"
 	"accord/internal/detect"
 	"accord/internal/jurisdiction"
+	"accord/internal/ledger"
+	"accord/internal/ledger/ledgersql"
 	"accord/internal/store"
 	"accord/internal/vessel"
 )
@@ -186,7 +188,7 @@ func TestBrowserE2E(t *testing.T) {
 			Note: "average 1.2 kn for 5 h", Evidence: []detect.Evidence{}},
 	}
 	// Accounts: a real SQLite store with the seed agencies and a SEMAR watch officer.
-	db, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()}, slog.New(slog.DiscardHandler))
+	db, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Origin: "accord/e2e"}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +202,44 @@ func TestBrowserE2E(t *testing.T) {
 		Roles: []access.Role{access.RoleWatchOfficer}, Password: password}); err != nil {
 		t.Fatal(err)
 	}
+	// The ledger grows while the browser looks: an entry and a checkpoint every second, so the
+	// oversight page's second visit must verify a consistency proof.
+	if _, err := db.Ledger().Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	var grow sync.WaitGroup
+	grow.Add(1)
+	go func() {
+		defer grow.Done()
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			if _, err := db.Ledger().Append(ctx, ledger.Event{Actor: ledger.Actor{User: user, Agency: "SEMAR", State: "MEX"},
+				Action: "record.release", RecordType: "release", RecordID: fmt.Sprintf("e2e-%d", i), Content: ledger.NoContent}); err != nil {
+				if ctx.Err() == nil {
+					t.Errorf("ledger append: %v", err)
+				}
+				return
+			}
+			if _, err := db.Ledger().Checkpoint(ctx); err != nil {
+				if ctx.Err() == nil {
+					t.Errorf("ledger checkpoint: %v", err)
+				}
+				return
+			}
+		}
+	}()
+	defer grow.Wait()
+	defer stop()
 	s := New(Config{Vessels: st, NotFound: errNotFound, Jurisdiction: testJurisdiction(t, root), Alerts: alerts,
-		Intel: IntelConfig{Store: sv, Sessions: sv}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		Intel: IntelConfig{Store: sv, Sessions: sv}, Ledger: db.Ledger(), LedgerNotFound: ledgersql.ErrNotFound},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	shots := screenshotDir(t, "e2e")

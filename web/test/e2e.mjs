@@ -161,8 +161,39 @@ try {
       console.log(`page ${id}: ${head.title}: content shown`);
     }
     if (id === 'alerts' && !err) await alertsChecks(page);
+    if (id === 'oversight') {
+      const g = await page.evaluate(() => document.getElementById('ledger-growth')?.dataset.status);
+      console.log(`ledger growth check, first visit: ${g}`);
+      if (!err) check(g === 'first', `the first visit should remember the checkpoint, got ${g}`);
+    }
     for (const p of await page.evaluate(contrastProblems)) problems.push(`contrast on ${id}: ${p}`);
     await shot(page, dir, `${String(k++).padStart(2, '0')}-${id}-es`);
+  }
+
+  // Oversight again: the ledger grew meanwhile, and the browser verifies the consistency proof.
+  if (await page.evaluate(() => !!localStorage.getItem('accord.checkpoint.accord/e2e'))) {
+    await page.waitForTimeout(2500);
+    await page.click('#nav a[href="#/oversight"]');
+    await page.waitForSelector('#ledger-growth', { timeout: timeoutMs });
+    const g = await page.evaluate(() => ({ status: document.getElementById('ledger-growth').dataset.status, text: document.getElementById('ledger-growth').textContent }));
+    console.log(`ledger growth check, second visit: ${g.status}: ${g.text}`);
+    check(g.status === 'consistent', `the second visit should verify that the ledger only grew, got ${JSON.stringify(g)}`);
+    await shot(page, dir, `${String(k++).padStart(2, '0')}-oversight-verified-es`);
+    // A history this browser saw that the server's log does not extend (here: the remembered
+    // root altered) must raise the alarm.
+    await page.evaluate(() => {
+      const key = 'accord.checkpoint.accord/e2e';
+      const v = JSON.parse(localStorage.getItem(key));
+      v.root = btoa('x'.repeat(32));
+      localStorage.setItem(key, JSON.stringify(v));
+    });
+    await page.waitForTimeout(2500);
+    await page.click('#nav a[href="#/map"]');
+    await page.click('#nav a[href="#/oversight"]');
+    await page.waitForSelector('#ledger-growth', { timeout: timeoutMs });
+    const bad = await page.evaluate(() => document.getElementById('ledger-growth').dataset.status);
+    console.log(`ledger growth check against an altered history: ${bad}`);
+    check(bad === 'inconsistent', `an altered history should raise the alarm, got ${bad}`);
   }
 
   // Sign-in page through the header link; with E2E_USER and E2E_PASSWORD (a watch officer), a
