@@ -49,7 +49,7 @@ export const alertsPage = dataPage({
       const c = opened.get(a.id) ?? (a.case_id ? { id: a.case_id } : undefined);
       if (c instanceof Error) return errorView(c, { feature: t('alerts.openCaseFeature'), compact: true });
       if (c) return h('a', { href: '#/cases', class: 'done' }, t('alerts.caseOpened', { id: c.id ?? '', authority: c.authority ?? a.authority ?? '' }));
-      const b = h('button', { type: 'button', class: 'btn primary', 'aria-label': t('alerts.openCaseFor', { kind: t(`alertKinds.${a.kind}`), mmsi: (a.mmsi || []).join(', ') }) }, t('alerts.openCase'));
+      const b = h('button', { id: `open-case-${a.id}`, type: 'button', class: 'btn primary', 'aria-label': t('alerts.openCaseFor', { kind: t(`alertKinds.${a.kind}`), mmsi: (a.mmsi || []).join(', ') }) }, t('alerts.openCase'));
       b.addEventListener('click', () => openCase(a, b));
       return b;
     };
