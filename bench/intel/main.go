@@ -198,7 +198,10 @@ func gen(args []string) error {
 			return err
 		}
 	}
-	if _, err := db.Exec(`ANALYZE`); err != nil {
+	// Table statistics for the planner, as `PRAGMA optimize` would gather them. sqlite_stat4
+	// is dropped: with it SQLite re-prepares every parameterised statement on each new
+	// binding (measured: ~30% of a list request's CPU), and the product never runs ANALYZE.
+	if _, err := db.Exec(`ANALYZE; DELETE FROM sqlite_stat4`); err != nil {
 		return err
 	}
 	var total int64

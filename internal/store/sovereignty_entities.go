@@ -155,7 +155,7 @@ func (s *Sovereignty) Entities(ctx context.Context, u access.User, f intel.Entit
 	if limit > 0 {
 		q += " LIMIT " + strconv.Itoa(limit)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("entities: %w", err)
 	}
@@ -197,7 +197,7 @@ func (s *Sovereignty) Entities(ctx context.Context, u access.User, f intel.Entit
 		return nil, fmt.Errorf("entities: %w", err)
 	}
 	in, inArgs := inList(ids)
-	rows, err = s.db.QueryContext(ctx, s.q(`SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN (`+in+`) ORDER BY entity_id, alias`), inArgs...)
+	rows, err = s.rdb.QueryContext(ctx, s.q(`SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN (`+in+`) ORDER BY entity_id, alias`), inArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("entities: %w", err)
 	}
@@ -211,7 +211,7 @@ func (s *Sovereignty) Entities(ctx context.Context, u access.User, f intel.Entit
 		byID[id].Aliases = append(byID[id].Aliases, a)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, s.q(`SELECT entity_id, scheme, value FROM entity_identifiers WHERE entity_id IN (`+in+`) ORDER BY entity_id, scheme, value`), inArgs...)
+	rows, err = s.rdb.QueryContext(ctx, s.q(`SELECT entity_id, scheme, value FROM entity_identifiers WHERE entity_id IN (`+in+`) ORDER BY entity_id, scheme, value`), inArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("entities: %w", err)
 	}
@@ -335,7 +335,7 @@ func (s *Sovereignty) Links(ctx context.Context, u access.User, f intel.LinkFilt
 	if limit > 0 {
 		q += " LIMIT " + strconv.Itoa(limit)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("links: %w", err)
 	}
@@ -391,7 +391,7 @@ func (s *Sovereignty) Links(ctx context.Context, u access.User, f intel.LinkFilt
 // claim's window and, when the claim has a centre, located within its radius. Reports
 // without a location do not bear on a claim with a centre.
 func (s *Sovereignty) Corroboration(ctx context.Context, u access.User, c intel.Claim, p intel.Params) (intel.Score, error) {
-	if err := s.entityVisibleTx(ctx, s.db, u, c.EntityID); err != nil || !u.Reader() {
+	if err := s.entityVisibleTx(ctx, s.rdb, u, c.EntityID); err != nil || !u.Reader() {
 		return intel.Score{}, fmt.Errorf("corroboration: entity %d: %w", c.EntityID, ErrNotFound)
 	}
 	vis, args := visible("report", "r", u)
@@ -419,7 +419,7 @@ func (s *Sovereignty) Corroboration(ctx context.Context, u access.User, c intel.
 		where = append(where, "r.lat BETWEEN ? AND ?")
 		args = append(args, c.Center.Lat-dLat, c.Center.Lat+dLat)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.id, r.originator, r.source, r.discipline, r.reliability, r.credibility, r.observed, re.stance, r.lat, r.lon, r.tlp, r.content_sha256
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT r.id, r.originator, r.source, r.discipline, r.reliability, r.credibility, r.observed, re.stance, r.lat, r.lon, r.tlp, r.content_sha256
 		FROM reports r JOIN report_entities re ON re.report_id = r.id WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id LIMIT 10000`), args...)
 	if err != nil {
 		return intel.Score{}, fmt.Errorf("corroboration: %w", err)

@@ -65,7 +65,7 @@ func (s *Sovereignty) IDOf(ctx context.Context, kind, stixID string) (int64, err
 		return 0, fmt.Errorf("id of %s: kind must be report, entity or link", kind)
 	}
 	var id int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM `+table+` WHERE stix_id = ?`), stixID).Scan(&id)
+	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT id FROM `+table+` WHERE stix_id = ?`), stixID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("%s %s: %w", kind, stixID, ErrNotFound)
 	}

@@ -277,7 +277,7 @@ func (s *Sovereignty) Report(ctx context.Context, u access.User, id int64, via s
 // scanReports runs a report query and completes each report (REL TO, readable mentions,
 // attachments); it also returns each report's stored content hash.
 func (s *Sovereignty) scanReports(ctx context.Context, u access.User, q string, args []any) ([]intel.Report, [][32]byte, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -328,7 +328,7 @@ func (s *Sovereignty) scanReports(ctx context.Context, u access.User, q string, 
 	in, inArgs := inList(ids)
 	// Only entities the user may read are listed: a mention must not reveal an entity.
 	evis, eargs := visible("entity", "e", u)
-	rows, err = s.db.QueryContext(ctx, s.q(`SELECT re.report_id, re.entity_id, re.stance FROM report_entities re JOIN entities e ON e.id = re.entity_id
+	rows, err = s.rdb.QueryContext(ctx, s.q(`SELECT re.report_id, re.entity_id, re.stance FROM report_entities re JOIN entities e ON e.id = re.entity_id
 		WHERE re.report_id IN (`+in+`) AND `+evis+` ORDER BY re.report_id, re.entity_id`), append(inArgs, eargs...)...)
 	if err != nil {
 		return nil, nil, err
@@ -348,7 +348,7 @@ func (s *Sovereignty) scanReports(ctx context.Context, u access.User, q string, 
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	rows, err = s.db.QueryContext(ctx, s.q(`SELECT ra.report_id, ra.sha256, ra.name, ra.media_type, a.size FROM report_attachments ra
+	rows, err = s.rdb.QueryContext(ctx, s.q(`SELECT ra.report_id, ra.sha256, ra.name, ra.media_type, a.size FROM report_attachments ra
 		JOIN attachments a ON a.sha256 = ra.sha256 WHERE ra.report_id IN (`+in+`) ORDER BY ra.report_id, ra.name, ra.sha256`), inArgs...)
 	if err != nil {
 		return nil, nil, err
@@ -367,18 +367,27 @@ func (s *Sovereignty) scanReports(ctx context.Context, u access.User, q string, 
 	return out, sums, rows.Err()
 }
 
+// inList returns "?, ?, ..." and the ids as arguments, padded with -1 (never an id) to a power
+// of two, so that a few query texts (and prepared statements) serve every list length.
 func inList(ids []int64) (string, []any) {
-	args := make([]any, len(ids))
+	n := 1
+	for n < len(ids) {
+		n *= 2
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = int64(-1)
+	}
 	for i, id := range ids {
 		args[i] = id
 	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", "), args
 }
 
 // loadRel reads the REL TO lists of records already selected through visible.
 func (s *Sovereignty) loadRel(ctx context.Context, kind string, ids []int64, add func(int64, access.Target)) error {
 	in, args := inList(ids)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT record_id, target_type, target FROM rel_to WHERE kind = ? AND record_id IN (`+in+`)
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT record_id, target_type, target FROM rel_to WHERE kind = ? AND record_id IN (`+in+`)
 		ORDER BY record_id, target_type, target`), append([]any{kind}, args...)...)
 	if err != nil {
 		return err
@@ -401,7 +410,7 @@ func (s *Sovereignty) Attachment(ctx context.Context, u access.User, reportID in
 	vis, args := visible("report", "r", u)
 	var c, sumRec []byte
 	var tlp string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT a.content, r.tlp, r.content_sha256 FROM reports r JOIN report_attachments ra ON ra.report_id = r.id
+	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT a.content, r.tlp, r.content_sha256 FROM reports r JOIN report_attachments ra ON ra.report_id = r.id
 		JOIN attachments a ON a.sha256 = ra.sha256 WHERE r.id = ? AND ra.sha256 = ? AND `+vis), append([]any{reportID, sum[:]}, args...)...).Scan(&c, &tlp, &sumRec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("attachment %x of report %d: %w", sum, reportID, ErrNotFound)
@@ -424,7 +433,7 @@ func (s *Sovereignty) Aggregates(ctx context.Context, u access.User, from, to ti
 		return nil, nil
 	}
 	vis, args := aggregatable("report", "r", u)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.observed, a.state, r.discipline, r.tlp FROM reports r JOIN agencies a ON a.code = r.originator
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT r.observed, a.state, r.discipline, r.tlp FROM reports r JOIN agencies a ON a.code = r.originator
 		WHERE r.observed >= ? AND r.observed < ? AND `+vis), append([]any{from.UnixMilli(), to.UnixMilli()}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("aggregates: %w", err)

@@ -269,7 +269,7 @@ func (s *Sovereignty) loadUser(ctx context.Context, q querier, cond string, arg 
 
 // User returns the user with this name (ErrNotFound if none).
 func (s *Sovereignty) User(ctx context.Context, name string) (access.User, error) {
-	u, _, _, err := s.loadUser(ctx, s.db, `u.name = ?`, name)
+	u, _, _, err := s.loadUser(ctx, s.rdb, `u.name = ?`, name)
 	return u, err
 }
 
@@ -282,7 +282,7 @@ type UserInfo struct {
 
 // Users lists every user, by name.
 func (s *Sovereignty) Users(ctx context.Context) ([]UserInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.name, u.agency, a.state, u.disabled, u.created, r.role
+	rows, err := s.rdb.QueryContext(ctx, `SELECT u.id, u.name, u.agency, a.state, u.disabled, u.created, r.role
 		FROM users u JOIN agencies a ON a.code = u.agency LEFT JOIN user_roles r ON r.user_id = u.id ORDER BY u.name, r.role`)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
@@ -315,7 +315,7 @@ func (s *Sovereignty) Users(ctx context.Context) ([]UserInfo, error) {
 // Authenticate checks a user's password. Every failure (unknown user, wrong password,
 // disabled user) returns an error wrapping ErrUnauthenticated, after the same work.
 func (s *Sovereignty) Authenticate(ctx context.Context, name, password string) (access.User, error) {
-	u, hash, disabled, err := s.loadUser(ctx, s.db, `u.name = ?`, name)
+	u, hash, disabled, err := s.loadUser(ctx, s.rdb, `u.name = ?`, name)
 	if errors.Is(err, ErrNotFound) {
 		CheckPassword(dummyHash(), password)
 		return access.User{}, fmt.Errorf("login: %w", ErrUnauthenticated)
@@ -397,7 +397,7 @@ func (s *Sovereignty) Session(ctx context.Context, token string) (access.User, s
 	var kind string
 	var revoked int
 	var csrf []byte
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT user_id, kind, csrf_hash, expires, revoked FROM sessions WHERE token_hash = ?`), HashToken(token)).
+	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT user_id, kind, csrf_hash, expires, revoked FROM sessions WHERE token_hash = ?`), HashToken(token)).
 		Scan(&uid, &kind, &csrf, &expires, &revoked)
 	if err != nil || revoked != 0 || s.now().UnixMilli() >= expires {
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -405,7 +405,7 @@ func (s *Sovereignty) Session(ctx context.Context, token string) (access.User, s
 		}
 		return access.User{}, "", nil, fmt.Errorf("session: %w", ErrUnauthenticated)
 	}
-	u, _, disabled, err := s.loadUser(ctx, s.db, `u.id = ?`, uid)
+	u, _, disabled, err := s.loadUser(ctx, s.rdb, `u.id = ?`, uid)
 	if err != nil || disabled {
 		return access.User{}, "", nil, fmt.Errorf("session: %w", ErrUnauthenticated)
 	}

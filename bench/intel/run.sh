@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Filtered list read over 1,000,000 reports through the real server: builds bin/accord and the
+# benchmark, generates the store (once, in BENCH_DIR, default /tmp/accord-bench-intel; ~6 min),
+# starts `accord serve` on it and drives GET /api/v1/reports at RATE requests/s (default 500)
+# for DURATION (default 30s) with the open-loop generator, for each query below.
+#
+#   flock -x /tmp/accord-cpu.lock bench/intel/run.sh
+#
+# Environment: BENCH_DIR, RATE, DURATION, N (reports, default 1000000), PORT (default 18090).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+dir=${BENCH_DIR:-/tmp/accord-bench-intel}
+rate=${RATE:-500}
+dur=${DURATION:-30s}
+port=${PORT:-18090}
+(cd "$root" && go build -o bin/accord ./cmd/accord && go build -o bin/intelbench ./bench/intel)
+if [[ ! -f $dir/accord.db ]]; then
+  "$root/bin/intelbench" gen --data "$dir" --n "${N:-1000000}"
+fi
+"$root/bin/accord" serve --data "$dir" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for q in \
+  "/api/v1/reports?discipline=HUMINT&limit=50" \
+  "/api/v1/reports?discipline=HUMINT&tlp=GREEN&limit=50" \
+  "/api/v1/reports?originator=SEMAR&from={from}&limit=50"; do
+  "$root/bin/intelbench" load --url "http://127.0.0.1:$port" --rate "$rate" --duration "$dur" --query "$q" || true
+done
