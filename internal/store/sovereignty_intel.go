@@ -219,7 +219,11 @@ func (s *Sovereignty) reportQuery(u access.User, f intel.ReportFilter, cols stri
 		add(`(lower(r.title) LIKE ? ESCAPE '\' OR lower(r.body) LIKE ? ESCAPE '\' OR lower(r.place) LIKE ? ESCAPE '\')`, p, p, p)
 	}
 	if f.EntityID != 0 {
-		add("EXISTS (SELECT 1 FROM report_entities re WHERE re.report_id = r.id AND re.entity_id = ?)", f.EntityID)
+		// The entity must be readable too: otherwise the filter would tell which readable
+		// reports name an entity the user may not see.
+		evis, eargs := visible("entity", "fe", u)
+		add("EXISTS (SELECT 1 FROM report_entities re JOIN entities fe ON fe.id = re.entity_id WHERE re.report_id = r.id AND re.entity_id = ? AND "+evis+")",
+			append([]any{f.EntityID}, eargs...)...)
 	}
 	if f.BeforeID != 0 {
 		o := f.BeforeObserved.UnixMilli()

@@ -194,6 +194,23 @@ func TestLeakMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkReports("map", onMap, reportMark)
+			// Filtering by an entity must not reveal which reports name an entity the user may
+			// not read.
+			for _, eid := range entIDs {
+				byEnt, err := sv.Reports(ctx, u, intel.ReportFilter{EntityID: eid, Limit: -1}, "list")
+				if err != nil {
+					t.Fatal(err)
+				}
+				cnt["entity-filter"]++
+				if len(byEnt) > 0 && !wantEntity(eid) {
+					t.Errorf("LEAK entity filter: user %s learnt that reports %d... name entity %d marked %+v", lu.name, byEnt[0].ID, eid, entityMark[eid])
+				}
+				for _, r := range byEnt {
+					if !wantReport(r.ID) {
+						t.Errorf("LEAK entity filter: user %s received report %d", lu.name, r.ID)
+					}
+				}
+			}
 			x, err := sv.Export(ctx, u, intel.ReportFilter{})
 			if err != nil {
 				t.Fatal(err)
