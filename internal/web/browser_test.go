@@ -322,7 +322,7 @@ func (f *movingFleet) Track(ctx context.Context, mmsi uint32, from, to time.Time
 
 // TestBrowserPerf10k serves 10,000 moving vessels and runs web/test/perf.mjs: the map refreshes
 // every 2 s for about 10 s while the page measures the time between animation frames. It prints
-// p50/p95/max and fails only on a stall (a frame over 1 s, or vessels not updating); the figures
+// p50/p95/max and fails only on a stall (a frame over 2 s, or vessels not updating); the figures
 // themselves are reported, not asserted (they depend on the machine and on software WebGL).
 func TestBrowserPerf10k(t *testing.T) {
 	root, node, browser := browserEnv(t)

@@ -8,7 +8,8 @@
 // the page refreshes every 2 s and glides the vessels between refreshes. It prints p50, p95 and
 // max frame time, long tasks, and the per-refresh cost (request + JSON decode in the feed worker,
 // layer update on the main thread), once as the page runs and once forced to repaint every frame.
-// It fails only on a stall: a frame over PERF_MAX_FRAME_MS (default 1000; three times that in
+// It fails only on a stall: a frame over PERF_MAX_FRAME_MS (default 2000: one software-WebGL
+// repaint of the whole map takes 300–800 ms on a loaded 2-core machine; three times that in
 // the forced-repaint window), fewer refreshes than the window allows, or vessels that did not
 // move.
 import { launch, guardedPage, cspViolations, shot, shotsDir, waitVessels, vesselsDrawn, finish, timeoutMs } from './lib.mjs';
@@ -20,7 +21,7 @@ if (!base) {
 }
 const minVessels = Number(process.env.PERF_MIN_VESSELS || 10000);
 const seconds = Number(process.env.PERF_SECONDS || 10);
-const maxFrame = Number(process.env.PERF_MAX_FRAME_MS || 1000);
+const maxFrame = Number(process.env.PERF_MAX_FRAME_MS || 2000);
 const dir = shotsDir(dirArg);
 
 // measure records frame times for the configured window and checks for stalls.
