@@ -1,6 +1,6 @@
 #!/bin/sh
 # Ledger benchmarks: durable group-committed appends (through the store and on a bare handle;
-# SQLite, PostgreSQL), the one write path (Store.Apply)
+# SQLite, PostgreSQL), the one write path (Store.Apply),
 # offline inclusion-proof checks, and proof serving from SQLite.
 # PostgreSQL: ACCORD_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable);
 # its benchmark is skipped when the server is unreachable.

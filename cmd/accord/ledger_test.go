@@ -460,16 +460,17 @@ func TestServePublishesCheckpoints(t *testing.T) {
 			resp.Body.Close()
 			last = string(b)
 			sc, err := ledger.OpenCheckpoint(b, lv, wkey.Verifier)
-			if err == nil && sc.Size == 6 && len(sc.Cosignatures) == 1 {
+			// Other components of serve may append too: at least the 6 entries written here.
+			if err == nil && sc.Size >= 6 && len(sc.Cosignatures) == 1 {
 				break
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no cosigned checkpoint of size 6 served; last:\n%s\nstderr: %s", last, errb.String())
+			t.Fatalf("no cosigned checkpoint of size >= 6 served; last:\n%s\nstderr: %s", last, errb.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if c, ok := w.Latest(lv.Name()); !ok || c.Size != 6 {
+	if c, ok := w.Latest(lv.Name()); !ok || c.Size < 6 {
 		t.Errorf("witness state: %+v", c)
 	}
 }
