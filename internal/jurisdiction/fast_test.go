@@ -126,3 +126,29 @@ func BenchmarkLookup(b *testing.B) {
 	}
 	_ = sink
 }
+
+// BenchmarkLookupPaths measures each path of Lookup on random region points that take it.
+func BenchmarkLookupPaths(b *testing.B) {
+	e := testEngine(b)
+	all := regionPoints(e, 1<<18, 43)
+	for path, name := range pathNames {
+		var pts [][2]float64
+		for _, p := range all {
+			if e.pathOf(p[0], p[1]) == path {
+				pts = append(pts, p)
+			}
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				p := pts[i%len(pts)]
+				e.Lookup(p[0], p[1])
+				i++
+			}
+			b.ReportMetric(100*float64(len(pts))/float64(len(all)), "%points")
+		})
+	}
+}
