@@ -181,6 +181,9 @@ func (s *Server) registerRoutes() {
 	s.api("GET /api/v1/ledger/proof/consistency", s.handleLedgerConsistency)
 	s.api("GET /api/v1/alerts", s.handleAlerts)
 	s.registerIntelRoutes()
+	s.registerOperationRoutes()
+	s.registerCaseRoutes()
+	s.registerOversightRoutes()
 	s.mux.Handle("/api/", s.apiHandler(s.handleAPINotFound))
 
 	s.mux.Handle("GET /{$}", s.browserHandler(s.handleIndex))
