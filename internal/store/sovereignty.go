@@ -266,11 +266,24 @@ func (s *Sovereignty) logReads(ctx context.Context, u access.User, via string, r
 	readID := fmt.Sprintf("%x", rb)
 	at := s.now().UnixMilli()
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
-		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO read_log (read_id, at, user_id, via, kind, record_id, tlp) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				readID, at, u.ID, via, r.Kind, r.ID, r.TLP); err != nil {
-				return ledger.Event{}, err
-			}
+		// One statement for all the rows, whatever their number: the rows travel as one JSON
+		// array of [kind, id, level], not one INSERT per row.
+		list := make([][3]any, len(rows))
+		for i, r := range rows {
+			list[i] = [3]any{r.Kind, r.ID, r.TLP}
+		}
+		js, err := json.Marshal(list)
+		if err != nil {
+			return ledger.Event{}, err
+		}
+		q := `INSERT INTO read_log (read_id, at, user_id, via, kind, record_id, tlp)
+			SELECT ?, ?, ?, ?, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) j`
+		if s.dialect == DialectPostgres {
+			q = `INSERT INTO read_log (read_id, at, user_id, via, kind, record_id, tlp)
+			SELECT ?, ?, ?, ?, j ->> 0, (j ->> 1)::bigint, j ->> 2 FROM jsonb_array_elements(CAST(? AS jsonb)) j`
+		}
+		if _, err := tx.ExecContext(ctx, s.q(q), readID, at, u.ID, via, string(js)); err != nil {
+			return ledger.Event{}, err
 		}
 		meta := []ledger.Meta{{Key: "records", Value: strconv.Itoa(len(rows))}}
 		for _, l := range []access.TLP{access.TLPAmber, access.TLPAmberStrict, access.TLPRed} {

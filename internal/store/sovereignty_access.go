@@ -1,7 +1,9 @@
 package store
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"accord/internal/access"
 )
@@ -33,12 +35,38 @@ func visible(kind, a string, u access.User) (string, []any) {
 	return expr, []any{u.Agency, u.State, u.Agency, strconv.FormatInt(u.ID, 10)}
 }
 
-// aggregatable is the clause for aggregates shown to monitors: the records the user's agency
-// could read if the user held a reading role (counts never reveal records beyond that). RED
-// records are never counted for a monitor: they go to named recipients only.
-func aggregatable(kind, a string, u access.User) (string, []any) {
-	r := u
-	r.Roles = []access.Role{access.RoleAnalyst}
-	r.ID = -1 // no RED recipient matches
-	return visible(kind, a, r)
+// Reports are not checked with visible: their releasability is expanded ahead of time into
+// report_audience rows, one per audience key of the report ([access.Audiences]), written with
+// the report. A reader holds the keys of [access.User.AudienceKeys]; the report is readable
+// exactly when one of its rows carries one of them (package access tests the equivalence
+// with [access.CanRead]).
+
+// reportVisible returns a boolean SQL expression, with "?" placeholders and their arguments,
+// that is true exactly for the rows of reports alias a that carry one of keys (none: false).
+// It probes the primary key of report_audience once per key.
+func reportVisible(a string, keys []string) (string, []any) {
+	if len(keys) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	return "EXISTS (SELECT 1 FROM report_audience x WHERE x.audience IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ") +
+		") AND x.observed = " + a + ".observed AND x.report_id = " + a + ".id)", args
+}
+
+// levelKeys keeps the keys under which a report of level tlp can be found (all of them when
+// tlp is empty): a query restricted to one level skips the key ranges that cannot hold it.
+func levelKeys(keys []string, tlp access.TLP) []string {
+	if tlp == "" {
+		return keys
+	}
+	var out []string
+	for _, k := range keys {
+		if slices.Contains(access.KeyLevels(k), tlp) {
+			out = append(out, k)
+		}
+	}
+	return out
 }

@@ -394,7 +394,7 @@ func (s *Sovereignty) Corroboration(ctx context.Context, u access.User, c intel.
 	if err := s.entityVisibleTx(ctx, s.rdb, u, c.EntityID); err != nil || !u.Reader() {
 		return intel.Score{}, fmt.Errorf("corroboration: entity %d: %w", c.EntityID, ErrNotFound)
 	}
-	vis, args := visible("report", "r", u)
+	vis, args := reportVisible("r", u.AudienceKeys())
 	where := []string{vis, "re.entity_id = ?", "re.stance IN ('supports', 'contradicts')"}
 	args = append(args, c.EntityID)
 	if !c.From.IsZero() {

@@ -46,6 +46,24 @@ func (s *Sovereignty) insertRel(ctx context.Context, tx *sql.Tx, kind string, id
 	return nil
 }
 
+// insertAudience writes the report_audience rows of a new report (one per audience key, see
+// sovereignty_access.go) and, with SQLite, its full-text row (PostgreSQL derives its tsvector
+// column itself).
+func (s *Sovereignty) insertAudience(ctx context.Context, tx *sql.Tx, r intel.Report) error {
+	for _, k := range access.Audiences(r.Markings) {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_audience (audience, observed, report_id, discipline, tlp, originator) VALUES (?, ?, ?, ?, ?, ?)`),
+			k, r.Observed.UnixMilli(), r.ID, string(r.Discipline), string(r.Markings.TLP), r.Markings.Originator); err != nil {
+			return fmt.Errorf("audience %s: %w", k, err)
+		}
+	}
+	if s.dialect != DialectPostgres {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reports_fts (rowid, title, body, place) VALUES (?, ?, ?, ?)`, r.ID, r.Title, r.Text, r.Place); err != nil {
+			return fmt.Errorf("full-text row: %w", err)
+		}
+	}
+	return nil
+}
+
 // checkAgency returns ErrNotFound if the agency is unknown.
 func (s *Sovereignty) checkAgency(ctx context.Context, tx *sql.Tx, code string) error {
 	var n int
@@ -133,6 +151,9 @@ func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r int
 		if err := s.insertRel(ctx, tx, "report", r.ID, r.Markings.RelTo); err != nil {
 			return ledger.Event{}, err
 		}
+		if err := s.insertAudience(ctx, tx, r); err != nil {
+			return ledger.Event{}, err
+		}
 		for _, m := range r.Entities {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_entities (report_id, entity_id, stance) VALUES (?, ?, ?)`), r.ID, m.EntityID, string(m.Stance)); err != nil {
 				return ledger.Event{}, err
@@ -176,9 +197,78 @@ func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r int
 
 const reportCols = `r.id, r.stix_id, r.originator, r.tlp, r.discipline, r.reliability, r.credibility, r.source, r.observed, r.lat, r.lon, r.place, r.title, r.body, r.created, r.created_by, r.content_sha256`
 
-// reportQuery builds the SELECT of reports u may read that match f.
-func (s *Sovereignty) reportQuery(u access.User, f intel.ReportFilter, cols string) (string, []any, error) {
-	vis, args := visible("report", "r", u)
+// reportQuery builds the SELECT of reports readable with audience keys that match f, newest
+// first. Two shapes, both with releasability inside the query:
+//
+//   - a list filtered only by discipline, originator, level, time window and cursor (the
+//     common list, and exports) reads report_audience: for each key, a backward range scan
+//     of the key's rows in observation order, filtered on the copied columns and cut at the
+//     page size; the ranges are merged, deduplicated and cut again, and only the page's
+//     reports are read. Its cost is bounded by the page size times the number of keys (at
+//     most four), not by the number of reports;
+//   - other filters (id, STIX id, box, text, entity) select reports with their own indexes
+//     and check each candidate with reportVisible (one primary-key probe per key).
+func (s *Sovereignty) reportQuery(keys []string, u access.User, f intel.ReportFilter, cols string) (string, []any, error) {
+	limit := f.Limit
+	switch {
+	case limit == 0:
+		limit = 100
+	case limit > MaxListLimit:
+		limit = MaxListLimit
+	}
+	lim := ""
+	if limit > 0 {
+		lim = " LIMIT " + strconv.Itoa(limit)
+	}
+	if b := f.BBox; b != nil && (b.MinLat > b.MaxLat || b.MinLon > b.MaxLon) {
+		return "", nil, fmt.Errorf("box %v: minimum above maximum", *b)
+	}
+	keys = levelKeys(keys, f.TLP)
+	if len(keys) == 0 {
+		return s.q("SELECT " + cols + " FROM reports r WHERE 1 = 0"), nil, nil
+	}
+	text := strings.TrimSpace(f.Text)
+	if len(text) > 200 {
+		return "", nil, errors.New("search text longer than 200 bytes")
+	}
+	if f.ID == 0 && f.StixID == "" && f.BBox == nil && text == "" && f.EntityID == 0 {
+		var cond []string
+		var cargs []any
+		add := func(c string, a ...any) {
+			cond = append(cond, c)
+			cargs = append(cargs, a...)
+		}
+		if f.Discipline != "" {
+			add("a.discipline = ?", string(f.Discipline))
+		}
+		if f.Originator != "" {
+			add("a.originator = ?", f.Originator)
+		}
+		if f.TLP != "" {
+			add("a.tlp = ?", string(f.TLP))
+		}
+		if !f.From.IsZero() {
+			add("a.observed >= ?", f.From.UnixMilli())
+		}
+		if !f.To.IsZero() {
+			add("a.observed < ?", f.To.UnixMilli())
+		}
+		if f.BeforeID != 0 {
+			o := f.BeforeObserved.UnixMilli()
+			add("a.observed <= ? AND (a.observed < ? OR a.report_id < ?)", o, o, f.BeforeID)
+		}
+		var parts []string
+		var args []any
+		for i, k := range keys {
+			parts = append(parts, "SELECT observed, report_id FROM (SELECT a.observed, a.report_id FROM report_audience a WHERE "+
+				strings.Join(append([]string{"a.audience = ?"}, cond...), " AND ")+" ORDER BY a.observed DESC, a.report_id DESC"+lim+") k"+strconv.Itoa(i))
+			args = append(append(args, k), cargs...)
+		}
+		q := "SELECT " + cols + " FROM (" + strings.Join(parts, " UNION ") + " ORDER BY observed DESC, report_id DESC" + lim +
+			") p JOIN reports r ON r.id = p.report_id ORDER BY r.observed DESC, r.id DESC"
+		return s.q(q), args, nil
+	}
+	vis, args := reportVisible("r", keys)
 	where := []string{vis}
 	add := func(cond string, a ...any) {
 		where = append(where, cond)
@@ -206,17 +296,14 @@ func (s *Sovereignty) reportQuery(u access.User, f intel.ReportFilter, cols stri
 		add("r.observed < ?", f.To.UnixMilli())
 	}
 	if b := f.BBox; b != nil {
-		if b.MinLat > b.MaxLat || b.MinLon > b.MaxLon {
-			return "", nil, fmt.Errorf("box %v: minimum above maximum", *b)
-		}
 		add("r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?", b.MinLat, b.MaxLat, b.MinLon, b.MaxLon)
 	}
-	if t := strings.TrimSpace(f.Text); t != "" {
-		if len(t) > 200 {
-			return "", nil, errors.New("search text longer than 200 bytes")
+	if text != "" {
+		cond, arg, ok := s.textMatch("r", text)
+		if !ok {
+			return s.q("SELECT " + cols + " FROM reports r WHERE 1 = 0"), nil, nil
 		}
-		p := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(t)) + "%"
-		add(`(lower(r.title) LIKE ? ESCAPE '\' OR lower(r.body) LIKE ? ESCAPE '\' OR lower(r.place) LIKE ? ESCAPE '\')`, p, p, p)
+		add(cond, arg)
 	}
 	if f.EntityID != 0 {
 		// The entity must be readable too: otherwise the filter would tell which readable
@@ -229,17 +316,7 @@ func (s *Sovereignty) reportQuery(u access.User, f intel.ReportFilter, cols stri
 		o := f.BeforeObserved.UnixMilli()
 		add("(r.observed < ? OR (r.observed = ? AND r.id < ?))", o, o, f.BeforeID)
 	}
-	q := "SELECT " + cols + " FROM reports r WHERE " + strings.Join(where, " AND ") + " ORDER BY r.observed DESC, r.id DESC"
-	limit := f.Limit
-	switch {
-	case limit == 0:
-		limit = 100
-	case limit > MaxListLimit:
-		limit = MaxListLimit
-	}
-	if limit > 0 {
-		q += " LIMIT " + strconv.Itoa(limit)
-	}
+	q := "SELECT " + cols + " FROM reports r WHERE " + strings.Join(where, " AND ") + " ORDER BY r.observed DESC, r.id DESC" + lim
 	return s.q(q), args, nil
 }
 
@@ -247,7 +324,7 @@ func (s *Sovereignty) reportQuery(u access.User, f intel.ReportFilter, cols stri
 // names the read path in the read log ("list", "get", "search", "map", "export", "api").
 // Releasability is part of the query; AMBER and RED reads are logged on the ledger.
 func (s *Sovereignty) Reports(ctx context.Context, u access.User, f intel.ReportFilter, via string) ([]intel.Report, error) {
-	q, args, err := s.reportQuery(u, f, reportCols)
+	q, args, err := s.reportQuery(u.AudienceKeys(), u, f, reportCols)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
@@ -411,7 +488,7 @@ func (s *Sovereignty) loadRel(ctx context.Context, kind string, ids []int64, add
 // Attachment returns the content of an attachment of a report u may read (ErrNotFound
 // otherwise).
 func (s *Sovereignty) Attachment(ctx context.Context, u access.User, reportID int64, sum [32]byte) ([]byte, error) {
-	vis, args := visible("report", "r", u)
+	vis, args := reportVisible("r", u.AudienceKeys())
 	var c, sumRec []byte
 	var tlp string
 	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT a.content, r.tlp, r.content_sha256 FROM reports r JOIN report_attachments ra ON ra.report_id = r.id
@@ -433,10 +510,11 @@ func (s *Sovereignty) Attachment(ctx context.Context, u access.User, reportID in
 // could read (RED reports only when u's agency originated them), so a count never reveals a
 // record beyond u's agency's reach.
 func (s *Sovereignty) Aggregates(ctx context.Context, u access.User, from, to time.Time) ([]intel.AggregateRow, error) {
-	if u.Agency == "" || len(u.Roles) == 0 {
+	keys := u.AggregateKeys()
+	if len(keys) == 0 {
 		return nil, nil
 	}
-	vis, args := aggregatable("report", "r", u)
+	vis, args := reportVisible("r", keys)
 	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT r.observed, a.state, r.discipline, r.tlp FROM reports r JOIN agencies a ON a.code = r.originator
 		WHERE r.observed >= ? AND r.observed < ? AND `+vis), append([]any{from.UnixMilli(), to.UnixMilli()}, args...)...)
 	if err != nil {

@@ -1,0 +1,38 @@
+-- Accord store, SQLite dialect, version 7: releasability expanded per report, and full-text
+-- search of reports.
+--
+-- report_audience holds one row per (audience key, report) for every audience that may read
+-- the report (package access, Audiences): "*" (every reader: CLEAR, GREEN without REL TO),
+-- "state:<code>", "agency:<code>" (REL TO entries, and always the originating agency) and
+-- "user:<id>" (RED recipients). A reader holds four keys (access.User.AudienceKeys), so a
+-- filtered list is one backward range scan of this table per key, in observation order,
+-- merged and cut at the page size: releasability costs no per-report check. The columns after
+-- the key copy the report's filterable fields so that the scan never touches reports.
+-- Written in the same transaction as the report (internal/store/sovereignty_intel.go).
+CREATE TABLE report_audience (
+	audience   TEXT NOT NULL,
+	observed   INTEGER NOT NULL,
+	report_id  INTEGER NOT NULL,
+	discipline TEXT NOT NULL,
+	tlp        TEXT NOT NULL,
+	originator TEXT NOT NULL,
+	PRIMARY KEY (audience, observed, report_id)
+) WITHOUT ROWID;
+
+-- Existing reports (their markings passed access.Markings.Validate when written).
+INSERT OR IGNORE INTO report_audience (audience, observed, report_id, discipline, tlp, originator)
+	SELECT 'agency:' || r.originator, r.observed, r.id, r.discipline, r.tlp, r.originator FROM reports r;
+INSERT OR IGNORE INTO report_audience (audience, observed, report_id, discipline, tlp, originator)
+	SELECT '*', r.observed, r.id, r.discipline, r.tlp, r.originator FROM reports r
+	WHERE r.tlp = 'CLEAR' OR (r.tlp = 'GREEN' AND NOT EXISTS (SELECT 1 FROM rel_to x WHERE x.kind = 'report' AND x.record_id = r.id));
+INSERT OR IGNORE INTO report_audience (audience, observed, report_id, discipline, tlp, originator)
+	SELECT x.target_type || ':' || x.target, r.observed, r.id, r.discipline, r.tlp, r.originator
+	FROM reports r JOIN rel_to x ON x.kind = 'report' AND x.record_id = r.id
+	WHERE (r.tlp IN ('GREEN', 'AMBER') AND x.target_type IN ('state', 'agency')) OR (r.tlp = 'RED' AND x.target_type = 'user');
+
+-- Full-text index of reports' title, text and place (FTS5, external content: the text is
+-- stored once, in reports). unicode61 with remove_diacritics 2 folds case and accents, so
+-- "mexico" finds "México". Rows are added with each report (sovereignty_intel.go).
+CREATE VIRTUAL TABLE reports_fts USING fts5(title, body, place, content = 'reports', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO reports_fts (reports_fts) VALUES ('rebuild');
