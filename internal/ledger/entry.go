@@ -135,6 +135,16 @@ func isToken(s string) bool {
 }
 
 func isText(s string) bool {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return true
+	}
 	if !utf8.ValidString(s) {
 		return false
 	}
@@ -176,30 +186,41 @@ func (e *Entry) Marshal() ([]byte, error) {
 	if t.Year() < 1 || t.Year() > 9999 {
 		return nil, fmt.Errorf("%w: time %v out of range", ErrInvalidEntry, e.Time)
 	}
-	b := make([]byte, 0, 320)
+	n := len(EntryHeader) + 200 + len(e.Actor.User) + len(e.Actor.Agency) + len(e.Actor.State) +
+		len(e.Action) + len(e.RecordType) + len(e.RecordID)
+	for _, m := range e.Meta {
+		n += 7 + len(m.Key) + len(m.Value)
+	}
+	b := make([]byte, 0, n)
 	line := func(k, v string) {
 		b = append(b, k...)
 		b = append(b, ' ')
 		b = append(b, v...)
 		b = append(b, '\n')
 	}
-	b = append(b, EntryHeader+"\n"...)
-	line("seq", strconv.FormatInt(e.Seq, 10))
+	b = append(b, EntryHeader+"\nseq "...)
+	b = strconv.AppendInt(b, e.Seq, 10)
+	b = append(b, "\nprev "...)
 	if e.Prev < 0 {
-		line("prev", "-")
+		b = append(b, '-')
 	} else {
-		line("prev", strconv.FormatInt(e.Prev, 10))
+		b = strconv.AppendInt(b, e.Prev, 10)
 	}
-	line("time", t.Format(timeLayout))
+	b = append(b, "\ntime "...)
+	b = t.AppendFormat(b, timeLayout)
+	b = append(b, '\n')
 	line("user", e.Actor.User)
 	line("agency", e.Actor.Agency)
 	line("state", e.Actor.State)
 	line("action", e.Action)
 	line("record-type", e.RecordType)
 	line("record-id", e.RecordID)
-	line("content", hex.EncodeToString(e.Content[:]))
+	b = append(b, "content "...)
+	b = hex.AppendEncode(b, e.Content[:])
+	b = append(b, '\n')
 	for _, m := range e.Meta {
-		line("meta", m.Key+" "+m.Value)
+		b = append(b, "meta "...)
+		line(m.Key, m.Value)
 	}
 	if len(b) > MaxEntrySize {
 		return nil, fmt.Errorf("%w: encoding is %d bytes, limit %d", ErrInvalidEntry, len(b), MaxEntrySize)

@@ -3,8 +3,8 @@
 // one transaction, through [Log.Record] (inside the caller's transaction) or [Log.Apply]
 // (group-committed with other changes).
 //
-// Appends are durable when they return: the entry, its tree hashes and the tree size are
-// committed together. Concurrent [Log.Append] and [Log.Apply] calls are batched by one writer
+// Appends are durable when they return: the entry, its tree hashes (in the entry's row) and
+// the tree size are committed together. Concurrent [Log.Append] and [Log.Apply] calls are batched by one writer
 // goroutine into a single transaction and a single fsync (group commit). [Log.Record] serialises
 // with everything else through the row lock on ledger_head, so entries from any number of
 // processes sharing the database stay in one consistent tree.
@@ -17,11 +17,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/mod/sumdb/tlog"
 
 	"accord/internal/ledger"
 )
@@ -74,6 +71,8 @@ type Log struct {
 	pubMu     sync.Mutex
 	published map[int]int64 // witness index → size it last cosigned, in this process
 	stmts     sync.Map      // query -> *sql.Stmt prepared on db
+
+	last lastCache // last seq of recently appended records (append.go)
 }
 
 type job struct {
@@ -105,6 +104,7 @@ func Open(ctx context.Context, db *sql.DB, cfg Config) (*Log, error) {
 		rdb = db
 	}
 	l := &Log{Reader: NewReader(rdb, cfg.Dialect), w: db, cfg: cfg, queue: make(chan *job, cfg.MaxBatch)}
+	l.last.size = -1
 	if err := l.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -136,6 +136,9 @@ func (l *Log) migrate(ctx context.Context) error {
 		if _, err := l.w.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("create ledger tables (%s): %w", l.d, err)
 		}
+	}
+	if err := l.packHashes(ctx); err != nil {
+		return err
 	}
 	if _, err := l.w.ExecContext(ctx, l.d.q(`INSERT INTO ledger_head (id, size, origin) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING`), l.origin()); err != nil {
 		return fmt.Errorf("create ledger head: %w", err)
@@ -172,42 +175,6 @@ func (l *Log) closeStmts() {
 		s.(*sql.Stmt).Close()
 		return true
 	})
-}
-
-// prepareAll prepares, on the writer's handle, every statement the append path uses. A
-// writer limited to one connection (the store's SQLite writer) cannot prepare a statement
-// while a transaction holds that connection, so none may be left to prepare on first use.
-func (l *Log) prepareAll(ctx context.Context) error {
-	var queries []string
-	for rows := 1; rows <= maxRows; rows *= 2 {
-		queries = append(queries,
-			entriesInsert+values(rows, 4),
-			hashesInsert+values(rows, 2),
-			lastSeqsQuery(rows))
-	}
-	for _, q := range queries {
-		q = l.d.q(q)
-		s, err := l.w.PrepareContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("ledger: prepare %.60s: %w", q, err)
-		}
-		l.stmts.Store(q, s)
-	}
-	return nil
-}
-
-const (
-	entriesInsert = "INSERT INTO ledger_entries (seq, record_type, record_id, entry) VALUES "
-	hashesInsert  = "INSERT INTO ledger_hashes (idx, hash) VALUES "
-)
-
-// lastSeqsQuery finds the last entry of each of rows (record_type, record_id) pairs.
-func lastSeqsQuery(rows int) string {
-	if rows == 1 {
-		return `SELECT record_type, record_id, MAX(seq) FROM ledger_entries WHERE record_type = ? AND record_id = ? GROUP BY record_type, record_id`
-	}
-	return `SELECT record_type, record_id, MAX(seq) FROM ledger_entries WHERE (record_type, record_id) IN (VALUES ` +
-		values(rows, 2) + `) GROUP BY record_type, record_id`
 }
 
 // Append records an event that has no accompanying change in the database (e.g. an export was
@@ -344,7 +311,7 @@ func (l *Log) runBatch(ctx context.Context, batch []*job) (err error) {
 	if len(evs) == 0 {
 		return tx.Rollback()
 	}
-	seqs, err := l.appendEvents(ctx, tx, evs)
+	a, err := l.appendEvents(ctx, txConn{l, tx}, evs)
 	if err != nil {
 		return err
 	}
@@ -354,11 +321,12 @@ func (l *Log) runBatch(ctx context.Context, batch []*job) (err error) {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("ledger: commit: %w", err)
 	}
+	l.last.committed(a.start, a.end, a.last)
 	if err := l.hook("commit", true); err != nil {
 		return err // persisted, but reported as failed: callers must tolerate this
 	}
 	for i, j := range ok {
-		j.seq = seqs[i]
+		j.seq = a.seqs[i]
 	}
 	return nil
 }
@@ -389,11 +357,11 @@ func (l *Log) Record(ctx context.Context, tx *sql.Tx, ev ledger.Event) (int64, e
 	if err := l.prepare(&ev); err != nil {
 		return 0, err
 	}
-	seqs, err := l.appendEvents(ctx, tx, []ledger.Event{ev})
+	a, err := l.appendEvents(ctx, txConn{l, tx}, []ledger.Event{ev})
 	if err != nil {
 		return 0, err
 	}
-	return seqs[0], nil
+	return a.seqs[0], nil
 }
 
 func (l *Log) hook(point string, after bool) error {
@@ -401,252 +369,6 @@ func (l *Log) hook(point string, after bool) error {
 		return nil
 	}
 	return l.cfg.fault(point, after)
-}
-
-type recKey struct{ typ, id string }
-
-// appendEvents assigns seqs to validated events and writes their entries and tree hashes in tx.
-func (l *Log) appendEvents(ctx context.Context, tx *sql.Tx, evs []ledger.Event) ([]int64, error) {
-	n := int64(len(evs))
-	// Take the head lock (SQLite: the write lock; PostgreSQL: the row lock) and reserve seqs.
-	if err := l.hook("head", false); err != nil {
-		return nil, err
-	}
-	var end int64
-	if err := tx.QueryRowContext(ctx, l.d.q(`UPDATE ledger_head SET size = size + ? WHERE id = 1 RETURNING size`), n).Scan(&end); err != nil {
-		return nil, fmt.Errorf("ledger: head: %w", err)
-	}
-	if err := l.hook("head", true); err != nil {
-		return nil, err
-	}
-	start := end - n
-
-	prev, err := l.lastSeqs(ctx, tx, evs)
-	if err != nil {
-		return nil, err
-	}
-	seqs := make([]int64, n)
-	encoded := make([][]byte, n)
-	for i := range evs {
-		seq := start + int64(i)
-		k := recKey{evs[i].RecordType, evs[i].RecordID}
-		p, ok := prev[k]
-		if !ok {
-			p = -1
-		}
-		e := ledger.Entry{Seq: seq, Prev: p, Event: evs[i]}
-		b, err := e.Marshal()
-		if err != nil {
-			return nil, err
-		}
-		seqs[i], encoded[i] = seq, b
-		prev[k] = seq
-	}
-
-	// Tree hashes: new ones in memory, earlier ones (the right edge) from the database.
-	overlay := make(map[int64]tlog.Hash, 2*n+64)
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(idx))
-		var missing []int64
-		for i, x := range idx {
-			h, ok := overlay[x]
-			if !ok {
-				missing = append(missing, x)
-				continue
-			}
-			out[i] = h
-		}
-		if len(missing) > 0 {
-			got, err := readHashes(ctx, tx, l.d, missing)
-			if err != nil {
-				return nil, err
-			}
-			for i, x := range idx {
-				if h, ok := got[x]; ok {
-					out[i] = h
-					overlay[x] = h
-				} else if _, ok := overlay[x]; !ok {
-					return nil, fmt.Errorf("ledger: stored hash %d is missing", x)
-				}
-			}
-		}
-		return out, nil
-	})
-	hashRows := make([]any, 0, 4*n+8)
-	for i, b := range encoded {
-		seq := seqs[i]
-		hs, err := tlog.StoredHashesForRecordHash(seq, ledger.LeafHash(b), reader)
-		if err != nil {
-			return nil, fmt.Errorf("ledger: compute tree hashes: %w", err)
-		}
-		base := tlog.StoredHashIndex(0, seq)
-		for j, h := range hs {
-			overlay[base+int64(j)] = h
-			hashRows = append(hashRows, base+int64(j), h[:])
-		}
-	}
-
-	entryRows := make([]any, 0, 4*n)
-	for i, b := range encoded {
-		entryRows = append(entryRows, seqs[i], evs[i].RecordType, evs[i].RecordID, b)
-	}
-	if err := l.insertRows(ctx, tx, "entries", entriesInsert, 4, entryRows); err != nil {
-		return nil, err
-	}
-	if err := l.insertRows(ctx, tx, "hashes", hashesInsert, 2, hashRows); err != nil {
-		return nil, err
-	}
-	return seqs, nil
-}
-
-// maxRows is the largest number of rows in one multi-row statement. Batches are split into
-// statements of power-of-two sizes up to maxRows, so a handful of prepared statements serve
-// any batch without parsing SQL again.
-const maxRows = 256
-
-// chunk returns the number of rows of the next statement for n remaining rows.
-func chunk(n int) int {
-	if n >= maxRows {
-		return maxRows
-	}
-	c := 1
-	for c*2 <= n {
-		c *= 2
-	}
-	return c
-}
-
-// stmt returns the statement for query within tx: one prepared at Open (prepareAll), or
-// else one prepared on tx's own connection for this transaction only.
-func (l *Log) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	query = l.d.q(query)
-	if s, ok := l.stmts.Load(query); ok {
-		return tx.StmtContext(ctx, s.(*sql.Stmt)), nil
-	}
-	return tx.PrepareContext(ctx, query)
-}
-
-// insertRows inserts rows given flat, cols values per row, in multi-row statements.
-func (l *Log) insertRows(ctx context.Context, tx *sql.Tx, point, prefix string, cols int, flat []any) error {
-	for len(flat) > 0 {
-		rows := chunk(len(flat) / cols)
-		if err := l.hook(point, false); err != nil {
-			return err
-		}
-		st, err := l.stmt(ctx, tx, prefix+values(rows, cols))
-		if err == nil {
-			_, err = st.ExecContext(ctx, flat[:rows*cols]...)
-		}
-		if err != nil {
-			return fmt.Errorf("ledger: %s: %w", point, err)
-		}
-		if err := l.hook(point, true); err != nil {
-			return err
-		}
-		flat = flat[rows*cols:]
-	}
-	return nil
-}
-
-// lastSeqs returns the seq of the last entry of each record the events concern.
-func (l *Log) lastSeqs(ctx context.Context, tx *sql.Tx, evs []ledger.Event) (map[recKey]int64, error) {
-	keys := make([]recKey, 0, len(evs))
-	seen := make(map[recKey]bool, len(evs))
-	for _, ev := range evs {
-		k := recKey{ev.RecordType, ev.RecordID}
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	out := make(map[recKey]int64, len(keys))
-	for len(keys) > 0 {
-		c := keys[:chunk(len(keys))]
-		keys = keys[len(c):]
-		args := make([]any, 0, 2*len(c))
-		for _, k := range c {
-			args = append(args, k.typ, k.id)
-		}
-		st, err := l.stmt(ctx, tx, lastSeqsQuery(len(c)))
-		if err != nil {
-			return nil, fmt.Errorf("ledger: find previous entries: %w", err)
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, fmt.Errorf("ledger: find previous entries: %w", err)
-		}
-		for rows.Next() {
-			var k recKey
-			var s int64
-			if err := rows.Scan(&k.typ, &k.id, &s); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("ledger: find previous entries: %w", err)
-			}
-			out[k] = s
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("ledger: find previous entries: %w", err)
-		}
-	}
-	return out, nil
-}
-
-// querier is *sql.DB or *sql.Tx.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func readHashes(ctx context.Context, q querier, d Dialect, idx []int64) (map[int64]tlog.Hash, error) {
-	out := make(map[int64]tlog.Hash, len(idx))
-	for len(idx) > 0 {
-		c := idx[:min(len(idx), 1000)]
-		idx = idx[len(c):]
-		args := make([]any, len(c))
-		for i, x := range c {
-			args[i] = x
-		}
-		rows, err := q.QueryContext(ctx, d.q(`SELECT idx, hash FROM ledger_hashes WHERE idx IN (`+strings.TrimSuffix(strings.Repeat("?,", len(c)), ",")+`)`), args...)
-		if err != nil {
-			return nil, fmt.Errorf("read tree hashes: %w", err)
-		}
-		for rows.Next() {
-			var x int64
-			var b []byte
-			if err := rows.Scan(&x, &b); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read tree hashes: %w", err)
-			}
-			if len(b) != tlog.HashSize {
-				rows.Close()
-				return nil, fmt.Errorf("read tree hashes: hash %d has %d bytes", x, len(b))
-			}
-			out[x] = tlog.Hash(b)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("read tree hashes: %w", err)
-		}
-	}
-	return out, nil
-}
-
-// hashReader reads committed tree hashes.
-func (r *Reader) hashReader(ctx context.Context) tlog.HashReader {
-	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		got, err := readHashes(ctx, r.db, r.d, idx)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]tlog.Hash, len(idx))
-		for i, x := range idx {
-			h, ok := got[x]
-			if !ok {
-				return nil, fmt.Errorf("ledger: stored hash %d is missing", x)
-			}
-			out[i] = h
-		}
-		return out, nil
-	})
 }
 
 // Reader reads a ledger stored in a database without its signing key: what verifiers and
@@ -682,27 +404,6 @@ func (r *Reader) Entries(ctx context.Context, from int64, limit int) ([]ledger.S
 			return nil, fmt.Errorf("read entries: %w", err)
 		}
 		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
-// StoredHashes implements [ledger.LogReader].
-func (r *Reader) StoredHashes(ctx context.Context, from, to int64) ([]ledger.StoredHash, error) {
-	rows, err := r.db.QueryContext(ctx, r.d.q(`SELECT idx, hash FROM ledger_hashes WHERE idx >= ? AND idx < ? ORDER BY idx`), from, to)
-	if err != nil {
-		return nil, fmt.Errorf("read tree hashes: %w", err)
-	}
-	defer rows.Close()
-	var out []ledger.StoredHash
-	for rows.Next() {
-		var x int64
-		var b []byte
-		if err := rows.Scan(&x, &b); err != nil {
-			return nil, fmt.Errorf("read tree hashes: %w", err)
-		}
-		var h tlog.Hash
-		copy(h[:], b) // a wrong length shows as a mismatch
-		out = append(out, ledger.StoredHash{Index: x, Hash: h})
 	}
 	return out, rows.Err()
 }
