@@ -132,6 +132,7 @@ func (s *server) run(ctx context.Context) error {
 		LedgerNotFound: ledgersql.ErrNotFound,
 		Alerts:         storeAlerts{st},
 		Intel:          intelWeb(ctx, st, s.log),
+		Oversight:      oversightWeb(ctx, s.cfg, st, s.log),
 	}, s.log)
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {

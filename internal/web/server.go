@@ -90,6 +90,8 @@ type Config struct {
 	Alerts AlertReader
 	// Intel enables login and the intelligence routes (intel.go, auth.go); zero: left out.
 	Intel IntelConfig
+	// Oversight enables the oversight view (oversight.go); zero: its routes answer 503.
+	Oversight OversightConfig
 }
 
 // Server is the HTTP handler of `accord serve`. It is safe for concurrent use.
