@@ -12,6 +12,7 @@
 #   - npm ggencoder: test/FeedSample/AisHubSample.nmea (an AISHub feed sample) and the sentences
 #     quoted in its tests.
 #   - npm ais-stream-decoder: the sentences quoted in its code and README.
+#   - npm ais-decoder: the sentences quoted in its code, tests and README, in file order.
 #
 # Needs: gpsdecode (apt-get install gpsd-clients), python3, apt-get, npm, go (unless ACCORD_BIN).
 # For `apt-get source`, apt needs a deb-src entry, e.g. /etc/apt/sources.list.d/debsrc.sources:
@@ -79,7 +80,7 @@ else
 fi
 
 # npm packages.
-if (cd "$tmp/npm" && npm pack --silent ggencoder ais-stream-decoder >/dev/null 2>"$tmp/npm.log"); then
+if (cd "$tmp/npm" && npm pack --silent ggencoder ais-stream-decoder ais-decoder >/dev/null 2>"$tmp/npm.log"); then
   for t in "$tmp"/npm/*.tgz; do
     d=${t%.tgz}
     mkdir -p "$d" && tar xzf "$t" -C "$d"
@@ -89,6 +90,8 @@ if (cd "$tmp/npm" && npm pack --silent ggencoder ais-stream-decoder >/dev/null 2
   grep -ohE "$sentence_re" "$gg"/test/*.js "$gg/README.md" >"$tmp/in/ggencoder_tests.nmea"
   asd=$(ls -d "$tmp"/npm/ais-stream-decoder-*/package | head -n 1)
   grep -ohE "$sentence_re" "$asd"/dist/*.js "$asd/README.md" >"$tmp/in/ais-stream-decoder.nmea"
+  ad=$(ls -d "$tmp"/npm/ais-decoder-*/package | head -n 1)
+  find "$ad" -type f | LC_ALL=C sort | xargs grep -ohE "$sentence_re" >"$tmp/in/ais-decoder.nmea"
 else
   echo "npm pack failed: $(tail -n 1 "$tmp/npm.log")" >&2
 fi

@@ -145,7 +145,7 @@ func cmdAIS(ctx context.Context, e *env, args []string) error {
 		}
 		buf = buf[:0]
 		if *format == "gpsd" {
-			buf = gw.Append(buf, m, env.Channel)
+			buf = gw.AppendMessage(buf, m, env)
 		} else {
 			buf = ais.AppendJSON(buf, m)
 			buf = append(buf, '\n')

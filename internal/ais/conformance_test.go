@@ -136,7 +136,7 @@ func decodeFileGPSD(t *testing.T, path string) []map[string]any {
 		if err != nil || m == nil {
 			continue
 		}
-		buf = w.Append(buf[:0], m, env.Channel)
+		buf = w.AppendMessage(buf[:0], m, env)
 		if len(buf) == 0 {
 			continue
 		}
@@ -392,7 +392,7 @@ func TestGPSDRandomBinary(t *testing.T) {
 		if err != nil || m == nil {
 			continue
 		}
-		if b := gw.Append(nil, m, env.Channel); len(b) > 0 {
+		if b := gw.AppendMessage(nil, m, env); len(b) > 0 {
 			got = append(got, strings.TrimRight(string(b), "\r\n"))
 		}
 	}

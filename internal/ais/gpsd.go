@@ -3,6 +3,8 @@ package ais
 import (
 	"strconv"
 	"strings"
+
+	"accord/internal/ais/nmea"
 )
 
 // AppendGPSD appends m as one JSON object in the unscaled AIS form of gpsd 3.22
@@ -17,9 +19,43 @@ import (
 // gpsd quirks reproduced on purpose (see docs/ais-conformance.md): type 26 "radio" is always 0
 // (gpsd 3.22 never decodes it); binary "data" of type 26 shows, in its last byte, the first bits of
 // the communication state that follows the data; a type 6 tidal window
-// lists one more, partly empty, element than the data holds whole.
+// lists one more, partly empty, element than the data holds whole. A type 15 field that runs past
+// the end of a short message reads the sentence's fill bits, which gpsd does not clear; only
+// [GPSDWriter.AppendMessage], which has the sentence, can reproduce that.
 func AppendGPSD(dst []byte, m Message) []byte {
-	return appendGPSD(dst, m, nil)
+	return appendGPSD(dst, m, nil, fillBits{})
+}
+
+// fillBits are the fill bits of a message as transmitted: n message bits are followed by count
+// fill bits whose value is value (most significant first). They carry no information (ITU-R
+// M.1371-5 annex 8) and the decoder clears them, but gpsd 3.22 does not: a type 15 field that
+// runs past the end of a short message reads them as data. The zero value means "none known".
+type fillBits struct {
+	n, count int
+	value    uint64
+}
+
+// fillOf returns the fill bits of env's payload.
+func fillOf(env *nmea.Message) fillBits {
+	if env == nil || env.Fill <= 0 || env.Fill > 5 || len(env.Payload) == 0 {
+		return fillBits{}
+	}
+	c := sixbit[env.Payload[len(env.Payload)-1]]
+	if c == 0xff {
+		return fillBits{}
+	}
+	return fillBits{n: len(env.Payload)*6 - env.Fill, count: env.Fill, value: uint64(c) & (1<<env.Fill - 1)}
+}
+
+// in returns what the fill bits add to the field of width bits at bit offset off.
+func (f fillBits) in(off, width int) uint64 {
+	var v uint64
+	for i := 0; i < f.count; i++ {
+		if pos := f.n + i; pos >= off && pos < off+width {
+			v |= (f.value >> (f.count - 1 - i) & 1) << (off + width - 1 - pos)
+		}
+	}
+	return v
 }
 
 // GPSDWriter prints messages exactly as gpsdecode 3.22 does, line for line: each object from
@@ -43,6 +79,23 @@ type type24Ring struct {
 // Append appends the gpsdecode output line for m (possibly nothing) to dst. channel is the
 // radio channel of the sentence ('A', 'B', ...; 0 when the sentence had none).
 func (w *GPSDWriter) Append(dst []byte, m Message, channel byte) []byte {
+	return w.append(dst, m, channel, fillBits{})
+}
+
+// AppendMessage is [GPSDWriter.Append] for a message decoded from env. It also reproduces what
+// gpsd prints when a type 15 field runs into the fill bits of env's payload.
+func (w *GPSDWriter) AppendMessage(dst []byte, m Message, env *nmea.Message) []byte {
+	if env == nil {
+		return w.append(dst, m, 0, fillBits{})
+	}
+	var fb fillBits
+	if m.Type() == 15 {
+		fb = fillOf(env)
+	}
+	return w.append(dst, m, env.Channel, fb)
+}
+
+func (w *GPSDWriter) append(dst []byte, m Message, channel byte, fb fillBits) []byte {
 	if s, ok := m.(*StaticDataReport); ok {
 		ring := &w.rings[2]
 		switch channel {
@@ -62,14 +115,14 @@ func (w *GPSDWriter) Append(dst []byte, m Message, channel byte) []byte {
 				if ring.slot[i].mmsi == s.UserID {
 					ring.slot[i].mmsi = 0
 					name := ring.slot[i].name
-					dst = appendGPSD(dst, m, &name)
+					dst = appendGPSD(dst, m, &name, fb)
 					return append(dst, '\r', '\n')
 				}
 			}
 		}
 		return dst
 	}
-	dst = appendGPSD(dst, m, nil)
+	dst = appendGPSD(dst, m, nil, fb)
 	return append(dst, '\r', '\n')
 }
 
@@ -143,7 +196,7 @@ func appendGPSDString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-func appendGPSD(dst []byte, m Message, merged24 *string) []byte {
+func appendGPSD(dst []byte, m Message, merged24 *string, fb fillBits) []byte {
 	j := jw{b: dst}
 	j.b = append(j.b, `{"class":"AIS","device":"stdin"`...)
 	var repeat uint8
@@ -256,15 +309,15 @@ func appendGPSD(dst []byte, m Message, merged24 *string) []byte {
 		j.text("text", m.Text)
 	case *SafetyBroadcast:
 		j.text("text", m.Text)
-	case *Interrogation:
-		j.u("mmsi1", uint64(m.MMSI1))
-		j.u("type1_1", uint64(m.Type1_1))
-		j.u("offset1_1", uint64(m.Offset1_1))
-		j.u("type1_2", uint64(m.Type1_2))
-		j.u("offset1_2", uint64(m.Offset1_2))
-		j.u("mmsi2", uint64(m.MMSI2))
-		j.u("type2_1", uint64(m.Type2_1))
-		j.u("offset2_1", uint64(m.Offset2_1))
+	case *Interrogation: // bit offsets of ITU-R M.1371-5 annex 8 message 15, for fb.in
+		j.u("mmsi1", uint64(m.MMSI1)|fb.in(40, 30))
+		j.u("type1_1", uint64(m.Type1_1)|fb.in(70, 6))
+		j.u("offset1_1", uint64(m.Offset1_1)|fb.in(76, 12))
+		j.u("type1_2", uint64(m.Type1_2)|fb.in(90, 6))
+		j.u("offset1_2", uint64(m.Offset1_2)|fb.in(96, 12))
+		j.u("mmsi2", uint64(m.MMSI2)|fb.in(110, 30))
+		j.u("type2_1", uint64(m.Type2_1)|fb.in(140, 6))
+		j.u("offset2_1", uint64(m.Offset2_1)|fb.in(146, 12))
 	case *AssignedMode:
 		j.u("mmsi1", uint64(m.MMSI1))
 		j.u("offset1", uint64(m.Offset1))

@@ -87,7 +87,7 @@ type Sentence struct {
 	Formatter string // VDM or VDO
 	Total     int    // number of sentences in the message, 1–9
 	Num       int    // number of this sentence, 1–Total
-	SeqID     int    // sequential message ID, 0–99; -1 when empty
+	SeqID     int    // sequential message ID, 0–99; -1 when empty, or a letter on a single sentence
 	Channel   byte   // radio channel ('A', 'B', '1', '2', …); 0 when empty
 	Payload   []byte // armoured 6-bit payload of this sentence; never empty
 	Fill      int    // fill bits at the end of the payload, 0–5
@@ -356,10 +356,17 @@ func parseVDM(f []byte, s *Sentence) error {
 	s.Num = int(fields[1][0] - '0')
 	if len(fields[2]) > 0 {
 		v, ok := atoi(fields[2])
-		if !ok || len(fields[2]) > 2 {
+		switch {
+		case ok && len(fields[2]) <= 2:
+			s.SeqID = int(v)
+		case s.Total == 1 && len(fields[2]) == 1 && isAlnum(fields[2][0]):
+			// IEC 61162-1 wants a digit, but the ID only links the fragments of a multi-sentence
+			// message: on a single sentence it has no use, and the checksum vouches for the
+			// payload. Some transmitters send a letter; gpsd ignores the field, so it is ignored
+			// here too (SeqID stays -1) rather than losing the message.
+		default:
 			return syntaxErr("sequential message ID", fmt.Sprintf("%q is not empty or 0–99", fields[2]))
 		}
-		s.SeqID = int(v)
 	}
 	switch len(fields[3]) {
 	case 0:
@@ -488,3 +495,5 @@ func parsePGHP(f []byte, s *Sentence) {
 	}
 	s.gh = time.Date(v[1], time.Month(v[2]), v[3], v[4], v[5], v[6], v[7]*int(time.Millisecond), time.UTC)
 }
+
+func isAlnum(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }

@@ -52,6 +52,13 @@ func TestParse(t *testing.T) {
 			want: Sentence{Talker: "AI", Formatter: VDM, Total: 1, Num: 1, SeqID: -1, Channel: 'A', Payload: []byte("402u=TiuaA000r5UJ`H4`?7000S:"), Checksum: 0x75,
 				Station: []byte("r09STOL1"), StationTime: time.Unix(1272844797, 0).UTC(), HasStationTime: true},
 		},
+		{
+			name: "letter as sequential ID on a single sentence",
+			line: "!AIVDM,1,1,A,B,15MuTpPP00INJMh@vq`00?vJ00S0,0*53",
+			want: Sentence{Talker: "AI", Formatter: VDM, Total: 1, Num: 1, SeqID: -1, Channel: 'B', Payload: []byte("15MuTpPP00INJMh@vq`00?vJ00S0"), Checksum: 0x53},
+		},
+		{name: "letter as sequential ID on a fragment", line: "!AIVDM,2,1,A,B,55R3Vn82=ILTQ3KKS,0*69", err: ErrSyntax},
+		{name: "three-digit sequential ID", line: "!AIVDM,1,1,123,B,15MuTpPP00INJMh@vq`00?vJ00S0,0*22", err: ErrSyntax},
 		{name: "bad checksum", line: "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B", err: ErrChecksum},
 		{name: "missing checksum", line: "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0", err: ErrChecksum},
 		{name: "bad tag checksum", line: `\g:1-2-73874*A\!AIVDM,1,1,,A,15MrVH0000KH<:V:NtBLoqFP2H9:,0*2F`, err: ErrChecksum},
