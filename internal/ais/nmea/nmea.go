@@ -496,4 +496,6 @@ func parsePGHP(f []byte, s *Sentence) {
 	s.gh = time.Date(v[1], time.Month(v[2]), v[3], v[4], v[5], v[6], v[7]*int(time.Millisecond), time.UTC)
 }
 
-func isAlnum(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
