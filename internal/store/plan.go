@@ -316,22 +316,6 @@ func unpackEvidence(dst []vessel.RawSentence, feed string, payload, sum []byte, 
 	return dst, nil
 }
 
-// nullFloat maps NaN to SQL NULL.
-func nullFloat(v float64) any {
-	if math.IsNaN(v) {
-		return nil
-	}
-	return v
-}
-
-// nullString maps "not reported" (empty) to SQL NULL.
-func nullString(v string) any {
-	if v == "" {
-		return nil
-	}
-	return v
-}
-
 func floatOrNaN(v *float64) float64 {
 	if v == nil {
 		return math.NaN()
