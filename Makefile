@@ -21,9 +21,15 @@ web: node_modules/.package-lock.json
 	node web/build.mjs
 
 # Command 2: every test. Tests needing PostgreSQL, a browser or ../shared/data skip with a
-# printed reason outside CI; under CI=true they run.
+# printed reason outside CI; under CI=true they run. The store suite (TestSQLite, TestPostgres)
+# runs last and verbosely, so that the log shows one line per dialect saying whether it ran
+# (its full output is printed only when it fails).
+STORE_SUITE = ^Test(SQLite|Postgres)$$
 test: web
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -skip '$(STORE_SUITE)' ./...
+	@mkdir -p bin
+	@$(GO) test -count=1 -v -run '$(STORE_SUITE)' ./internal/store >bin/store-suite.log 2>&1 || { cat bin/store-suite.log; exit 1; }
+	@grep -E 'store suite: dialect=|^(ok|FAIL|panic)' bin/store-suite.log | sed 's/^ *store_test.go:[0-9]*: //'
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
