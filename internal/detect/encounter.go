@@ -61,7 +61,8 @@ func (d *Detector) regrid(tr *track, f fix) {
 }
 
 // encounters keeps the grid current and, every Encounter.CheckEvery per vessel, pairs the
-// vessel with its neighbours in the 3 × 3 cells around it.
+// vessel with its neighbours in the 3 × 3 cells around it. A vessel already in MaxPairs pairs
+// cannot start another, so it only follows the pairs it has, without looking at the cells.
 func (d *Detector) encounters(tr *track, f fix) {
 	if tr.nearPort {
 		if tr.inGrid {
@@ -69,13 +70,38 @@ func (d *Detector) encounters(tr *track, f fix) {
 		}
 		return
 	}
+	tr.vx, tr.vy = 0, 0
+	if sog, cog := float64(f.sog), float64(f.cog); sog > 0 && !math.IsNaN(cog) { // NaN sog fails sog > 0
+		v := sog * metresPerNM / 3600
+		s, c := math.Sincos(cog * deg)
+		tr.vx, tr.vy = v*s, v*c
+	}
 	d.regrid(tr, f)
 	if f.t-tr.lastCheck < d.secs(d.cfg.Encounter.CheckEvery) {
 		return
 	}
 	tr.lastCheck = f.t
-	ci, cj := int32(tr.cell>>32), int32(uint32(tr.cell))
 	cfg := &d.cfg.Encounter
+	near := near{f: f, mx: earthRadiusM * deg * math.Cos(f.lat*deg), my: earthRadiusM * deg,
+		r: max(cfg.MaxDistanceM, cfg.RendezvousM)}
+	if len(tr.pairs) >= cfg.MaxPairs {
+		d.stats.PairsCapped++
+		for i := 0; i < len(tr.pairs); i++ {
+			p := tr.pairs[i]
+			o := p.a
+			if o == tr {
+				o = p.b
+			}
+			if !o.inGrid {
+				continue
+			}
+			if dist, ok := near.of(o); ok {
+				d.follow(p, tr, f, o, dist)
+			}
+		}
+		return
+	}
+	ci, cj := int32(tr.cell>>32), int32(uint32(tr.cell))
 	seen := 0
 	for di := int32(-1); di <= 1; di++ {
 		for dj := int32(-1); dj <= 1; dj++ {
@@ -87,16 +113,39 @@ func (d *Detector) encounters(tr *track, f fix) {
 					d.stats.PairsCapped++
 					return
 				}
-				// bring the neighbour's last report to this report's time
-				lat, lon := deadReckon(o.last.lat, o.last.lon, float64(o.last.sog), float64(o.last.cog), float64(f.t-o.last.t))
-				dist := fastDistanceM(f.lat, f.lon, lat, lon)
-				if dist > cfg.MaxDistanceM && dist > cfg.RendezvousM {
-					continue
+				if dist, ok := near.of(o); ok {
+					d.together(tr, f, o, dist)
 				}
-				d.together(tr, f, o, dist)
 			}
 		}
 	}
+}
+
+// near measures distances from one report to neighbours' last reports brought to its time.
+type near struct {
+	f      fix
+	mx, my float64 // metres per degree of longitude (at f) and of latitude
+	r      float64 // the largest distance of interest, metres
+}
+
+// of returns the distance in metres from n.f to o's last report dead-reckoned to n.f's time
+// (equirectangular: the distances of interest are under a kilometre), and whether it is
+// within n.r and o's report is at most 10 minutes from n.f.
+func (n *near) of(o *track) (float64, bool) {
+	dt := float64(n.f.t - o.last.t)
+	if dt > 600 || dt < -600 {
+		return 0, false
+	}
+	dy := (o.last.lat-n.f.lat)*n.my + o.vy*dt
+	if dy > n.r || dy < -n.r {
+		return 0, false
+	}
+	dx := (o.last.lon-n.f.lon)*n.mx + o.vx*dt
+	if dx > n.r || dx < -n.r {
+		return 0, false
+	}
+	dist := math.Sqrt(dx*dx + dy*dy)
+	return dist, dist <= n.r
 }
 
 func pairKey(a, b uint32) uint64 {
@@ -113,22 +162,42 @@ func speedBin(v float32) int {
 	return min(int(v*2), 20)
 }
 
+// findPair returns the pair of tr and o, if they are one, from the shorter of their lists.
+func findPair(tr, o *track) *pair {
+	list, other := tr.pairs, o
+	if len(o.pairs) < len(list) {
+		list, other = o.pairs, tr
+	}
+	for _, p := range list {
+		if p.a == other || p.b == other {
+			return p
+		}
+	}
+	return nil
+}
+
+// together follows tr and o, dist metres apart at f.t, as a pair (a new one if the bounds
+// allow).
 func (d *Detector) together(tr *track, f fix, o *track, dist float64) {
-	k := pairKey(tr.mmsi, o.mmsi)
-	p := d.pairs[k]
+	p := findPair(tr, o)
 	if p == nil {
-		if tr.pairs >= int32(d.cfg.Encounter.MaxPairs) || o.pairs >= int32(d.cfg.Encounter.MaxPairs) {
+		if len(tr.pairs) >= d.cfg.Encounter.MaxPairs || len(o.pairs) >= d.cfg.Encounter.MaxPairs {
 			d.stats.PairsCapped++
 			return
 		}
-		tr.pairs++
-		o.pairs++
 		p = &pair{a: tr, b: o}
 		if o.mmsi < tr.mmsi {
 			p.a, p.b = o, tr
 		}
-		d.pairs[k] = p
+		tr.pairs = append(tr.pairs, p)
+		o.pairs = append(o.pairs, p)
+		d.pairs[pairKey(tr.mmsi, o.mmsi)] = p
 	}
+	d.follow(p, tr, f, o, dist)
+}
+
+// follow extends the spells of the pair p with tr's report f and o's last report.
+func (d *Detector) follow(p *pair, tr *track, f fix, o *track, dist float64) {
 	fa, fb := f, o.last
 	if p.a != tr {
 		fa, fb = o.last, f
@@ -261,7 +330,19 @@ func (d *Detector) endPair(p *pair) {
 func (d *Detector) dropPair(k uint64) {
 	p := d.pairs[k]
 	d.endPair(p)
-	p.a.pairs--
-	p.b.pairs--
+	p.a.pairs = removePair(p.a.pairs, p)
+	p.b.pairs = removePair(p.b.pairs, p)
 	delete(d.pairs, k)
+}
+
+// removePair removes p from list, keeping the order of the others.
+func removePair(list []*pair, p *pair) []*pair {
+	for i, q := range list {
+		if q == p {
+			copy(list[i:], list[i+1:])
+			list[len(list)-1] = nil
+			return list[:len(list)-1]
+		}
+	}
+	return list
 }

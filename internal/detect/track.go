@@ -113,11 +113,14 @@ type track struct {
 	// encounter grid; vessels near a port or anchorage (where encounters do not count) stay
 	// out of it, which also spares the grid the crowds of moored ships
 	nearPort  bool
-	pairs     int32 // pairs this vessel is in now
+	pairs     []*pair // pairs this vessel is in now (at most Encounter.MaxPairs)
 	cell      int64
 	slot      int32
 	inGrid    bool
 	lastCheck int64
+	// velocity of the last report east and north, metres per second (0 when not reported),
+	// for neighbours to dead-reckon it without trigonometry
+	vx, vy float64
 }
 
 const (

@@ -21,6 +21,15 @@ const (
 	staticInterval = 360 // static and voyage data: every 6 minutes
 )
 
+// interval is the agent's reporting interval, seconds: the transponder's, but never shorter
+// than a.minDT.
+func (a *agent) interval(sog float64, nav int) int64 {
+	return max(reportInterval(a.classB, sog, nav), a.minDT)
+}
+
+// reportIntervalMax is the longest interval reportInterval returns, seconds.
+const reportIntervalMax = 180
+
 // reportInterval is the autonomous reporting interval of a transponder, seconds, for its speed
 // over ground (knots) and navigational status.
 func reportInterval(classB bool, sog float64, nav int) int64 {
@@ -134,6 +143,7 @@ type agent struct {
 	idx       int
 	dt        int64   // the last reporting interval, seconds
 	jx, jy    float64 // GPS error east and north, metres
+	minDT     int64   // shortest reporting interval, seconds (Options.MinInterval)
 	log       []obs   // what the agent transmitted, when recording (ground truth)
 	record    bool
 }
@@ -194,7 +204,7 @@ func (a *agent) tick() (rep report, ok bool) {
 	var hdg float64
 	switch l.kind {
 	case legStay:
-		dt = reportInterval(a.classB, l.driftSpeed, l.nav)
+		dt = a.interval(l.driftSpeed, l.nav)
 		// GPS noise: a slowly wandering error of a few metres, so that the speed it implies stays
 		// near zero.
 		a.jx = ou(a.rng, a.jx, 3, 300, float64(dt))
@@ -211,10 +221,10 @@ func (a *agent) tick() (rep report, ok bool) {
 		v := l.speed * (1 + a.spdN) * l.slowFactor()
 		// The transponder picks its interval from the speed it reports, which is the speed over
 		// the next interval: less than v through a turn or at the end of the path.
-		dt = reportInterval(a.classB, math.Round(v*10)/10, l.nav)
+		dt = a.interval(math.Round(v*10)/10, l.nav)
 		s2, q, brg := a.advance(v, dt)
-		if d, _ := localDelta(a.pos, q); reportInterval(a.classB, math.Round(d/float64(dt)/knot*10)/10, l.nav) != dt {
-			d2 := reportInterval(a.classB, math.Round(d/float64(dt)/knot*10)/10, l.nav)
+		if d, _ := localDelta(a.pos, q); a.interval(math.Round(d/float64(dt)/knot*10)/10, l.nav) != dt {
+			d2 := a.interval(math.Round(d/float64(dt)/knot*10)/10, l.nav)
 			dt = d2
 			s2, q, brg = a.advance(v, dt)
 		}
@@ -323,49 +333,4 @@ func (l *leg) slowFactor() float64 {
 func (l *leg) edgeTaper(s float64) float64 {
 	d := math.Min(s, l.path.length()-s)
 	return math.Max(0, math.Min(1, (d-1000)/5000))
-}
-
-// timeline is a min-heap of agents by (next tick time, index): the order is total, so a run is
-// deterministic.
-type timeline []*agent
-
-func (h timeline) less(i, j int) bool {
-	if h[i].t != h[j].t {
-		return h[i].t < h[j].t
-	}
-	return h[i].idx < h[j].idx
-}
-
-func (h timeline) down(i int) {
-	n := len(h)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		m := l
-		if r := l + 1; r < n && h.less(r, l) {
-			m = r
-		}
-		if !h.less(m, i) {
-			return
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-}
-
-func (h timeline) init() {
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		h.down(i)
-	}
-}
-
-// pop removes the top agent.
-func (h *timeline) pop() {
-	old := *h
-	n := len(old) - 1
-	old[0] = old[n]
-	*h = old[:n]
-	h.down(0)
 }

@@ -161,12 +161,22 @@ func imoNumber(r *rand.Rand) uint32 {
 	if r.IntN(4) == 0 {
 		d[0] = 8 // an older hull
 	}
-	n, sum := 0, 0
-	for i, v := range d {
+	n := 0
+	for _, v := range d {
 		n = n*10 + v
-		sum += v * (7 - i)
 	}
-	return uint32(n*10 + sum%10)
+	return withCheckDigit(uint32(n))
+}
+
+// withCheckDigit appends the IMO check digit to six digits.
+func withCheckDigit(six uint32) uint32 {
+	sum := 0
+	v := six
+	for w := 2; w <= 7; w++ {
+		sum += int(v%10) * w
+		v /= 10
+	}
+	return six*10 + uint32(sum%10)
 }
 
 // validIMO reports whether n is a 7-digit IMO number with a correct check digit.
@@ -226,10 +236,30 @@ func pleasureName(r *rand.Rand) string {
 	return pleasure[r.IntN(len(pleasure))] + roman[r.IntN(len(roman))]
 }
 
-// registry hands out unique MMSIs (the simulator's own vessels never share one by accident).
-type registry struct{ used map[uint32]bool }
+// registry hands out unique MMSIs and IMO numbers (the simulator's own vessels never share
+// one by accident; the planted behaviours share them on purpose).
+type registry struct{ used, usedIMO map[uint32]bool }
 
-func newRegistry() *registry { return &registry{used: make(map[uint32]bool)} }
+func newRegistry() *registry {
+	return &registry{used: make(map[uint32]bool), usedIMO: make(map[uint32]bool)}
+}
+
+// imo returns an unused IMO number: a fresh draw, or when it is taken the next free one in
+// the same series (8xxxxxx or 9xxxxxx) or the other.
+func (g *registry) imo(r *rand.Rand) uint32 {
+	n := imoNumber(r)
+	six := n / 10
+	for range 200000 {
+		if m := withCheckDigit(six); !g.usedIMO[m] {
+			g.usedIMO[m] = true
+			return m
+		}
+		if six++; six > 999999 {
+			six = 800000
+		}
+	}
+	panic("sim: no free IMO number left")
+}
 
 // mmsi returns an unused 9-digit MMSI with the given MID.
 func (g *registry) mmsi(mid uint32, r *rand.Rand) uint32 {
@@ -265,7 +295,7 @@ func newIdentity(k shipKind, reg *registry, r *rand.Rand) vessel.Static {
 		ClassB:   spec.classB,
 	}
 	if !spec.classB {
-		st.IMO = imoNumber(r)
+		st.IMO = reg.imo(r)
 	}
 	if spec.classB {
 		st.Draught = vessel.NA // class B static data (type 24) carries no draught

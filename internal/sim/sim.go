@@ -59,6 +59,14 @@ type Options struct {
 	// behaviours are not scaled. Above 1, vessels share fishing cells and mooring slots, so
 	// benign traffic may then produce chance encounters.
 	Scale float64
+	// MinInterval is the shortest time between two position reports of one vessel, rounded
+	// down to whole seconds (≤ 1 s means the transponder rates of ITU-R M.1371, the default).
+	// It models a feed thinned at reception, as shore networks and satellite providers deliver
+	// it (often one position per vessel every 30 to 60 s), and makes large runs cheaper: 30 s
+	// gives a mixed fleet at sea one position every 40 to 45 s on average. Vessels keep their
+	// own slower rates (3 min at anchor or moored, class B below 2 kn); static data still
+	// comes every 6 minutes. Planted behaviours are detectable at intervals up to a minute.
+	MinInterval time.Duration
 }
 
 func (o Options) normalize(sc Scenario) Options {
@@ -92,6 +100,7 @@ func Run(ctx context.Context, sc Scenario, opt Options, enc Encoder, emit func(l
 	start := opt.Start.Unix()
 	end := start + int64(opt.Duration/time.Second)
 	b := newBuilder(opt.Seed, start)
+	b.minDT = int64(opt.MinInterval / time.Second)
 	sc.build(b, opt.Scale, true)
 
 	wall := time.Now()

@@ -295,11 +295,22 @@ func TestScale(t *testing.T) {
 	b := newBuilder(1, DefaultStart.Unix())
 	sc.build(b, 800, true)
 	seen := make(map[uint32]bool, len(b.agents))
+	imos := make(map[uint32]string, len(b.agents))
 	for _, a := range b.agents {
 		if seen[a.id.MMSI] && a.key != "planted/clone/clone" {
 			t.Fatalf("MMSI %d given twice", a.id.MMSI)
 		}
 		seen[a.id.MMSI] = true
+		if a.id.IMO == 0 || strings.HasPrefix(a.key, "planted/") {
+			continue
+		}
+		if !validIMO(a.id.IMO) {
+			t.Fatalf("%s: IMO %d: invalid check digit", a.key, a.id.IMO)
+		}
+		if k, dup := imos[a.id.IMO]; dup {
+			t.Fatalf("IMO %d given to %s and %s: want unique IMO numbers in the benign traffic", a.id.IMO, k, a.key)
+		}
+		imos[a.id.IMO] = a.key
 	}
 	if n := len(b.agents); n < 40000 || n > 60000 {
 		t.Fatalf("demo at scale 800: %d vessels, want about 50,000", n)
@@ -322,6 +333,44 @@ func TestIdentityNumbers(t *testing.T) {
 		if n := imoNumber(r); !validIMO(n) {
 			t.Fatalf("imoNumber gave %d: invalid check digit", n)
 		}
+	}
+}
+
+// A minimum interval thins every vessel's reports without changing the planted behaviours'
+// ground truth beyond their report times.
+func TestMinInterval(t *testing.T) {
+	const floor = 30
+	opt := Options{Seed: 1, Duration: 6 * time.Hour, MinInterval: floor * time.Second}
+	thin := runCapture(t, "demo", opt)
+	full := runCapture(t, "demo", Options{Seed: 1, Duration: 6 * time.Hour})
+	planted := plantedMMSIs(t)
+	n := 0
+	for mmsi, ps := range thin.byMMSI {
+		if planted[mmsi] {
+			continue // the cloned MMSI interleaves two transmitters
+		}
+		for i := 1; i < len(ps); i++ {
+			if dt := ps[i].t - ps[i-1].t; dt < floor {
+				t.Fatalf("MMSI %d: reports %d s apart at %d: want at least %d s", mmsi, dt, ps[i].t, floor)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no report intervals to check")
+	}
+	if len(thin.byMMSI) != len(full.byMMSI) {
+		t.Errorf("%d vessels with the minimum interval, %d without: want the same fleet", len(thin.byMMSI), len(full.byMMSI))
+	}
+	ratio := float64(len(full.positions)) / float64(len(thin.positions))
+	if ratio < 2 || ratio > 8 {
+		t.Errorf("%d positions at the transponder rates, %d with a %d s floor: want between 2 and 8 times fewer",
+			len(full.positions), len(thin.positions), floor)
+	}
+	sc, _ := Lookup("demo")
+	day := Options{Seed: 1, MinInterval: floor * time.Second}
+	if a, b := Truth(sc, day), Truth(sc, Options{Seed: 1}); len(a) != len(b) {
+		t.Fatalf("truth: %d planted events with a %d s floor, %d without: want the same events", len(a), floor, len(b))
 	}
 }
 

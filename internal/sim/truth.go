@@ -46,6 +46,7 @@ func Truth(sc Scenario, opt Options) []TruthEvent {
 	end := start + int64(opt.Duration/time.Second)
 	b := newBuilder(opt.Seed, start)
 	b.record = true
+	b.minDT = int64(opt.MinInterval / time.Second)
 	truths := sc.build(b, opt.Scale, false)
 	horizon := start
 	for _, t := range truths {

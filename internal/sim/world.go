@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"cmp"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"accord/internal/vessel"
@@ -18,7 +20,8 @@ type builder struct {
 	reg    *registry
 	slots  map[*port]int // next free slot per port (looked up by key only, never iterated)
 	agents []*agent
-	record bool // planted agents keep what they transmit (for the ground truth)
+	record bool  // planted agents keep what they transmit (for the ground truth)
+	minDT  int64 // Options.MinInterval, seconds
 }
 
 func newBuilder(seed uint64, start int64) *builder {
@@ -44,7 +47,7 @@ func (b *builder) slot(p *port) ll {
 
 // newAgent makes an agent with its own random stream.
 func (b *builder) newAgent(key string) *agent {
-	a := &agent{key: key, rng: b.rng(key)}
+	a := &agent{key: key, rng: b.rng(key), minDT: b.minDT}
 	a.hdgStay = 360 * a.rng.Float64()
 	a.phase = [2]float64{2 * math.Pi * a.rng.Float64(), 2 * math.Pi * a.rng.Float64()}
 	return a
@@ -100,7 +103,7 @@ func (b *builder) addFerries(fr *ferryRoute, n int) {
 		const mid = 345 // the ferries are Mexican
 		st := vessel.Static{
 			MMSI:     b.reg.mmsi(mid, r),
-			IMO:      imoNumber(r),
+			IMO:      b.reg.imo(r),
 			Name:     fr.name[i%len(fr.name)],
 			CallSign: callSign(mid, r),
 			ShipType: fr.shipType,
@@ -154,32 +157,59 @@ func unixUTC(t int64) time.Time { return time.Unix(t, 0).UTC() }
 // run steps the agents in time order until end (exclusive) and hands every transmitted report to
 // out. It returns out's first error.
 func run(agents []*agent, end int64, out func(a *agent, t int64, rep *report) error, every func() error) error {
-	h := make(timeline, len(agents))
-	copy(h, agents)
-	h.init()
-	n := 0
-	for len(h) > 0 {
-		a := h[0]
-		t := a.t
-		if t >= end {
-			return nil
+	if len(agents) == 0 {
+		return nil
+	}
+	// A calendar queue: one bucket per second on a ring longer than any reporting interval.
+	// Each second's agents tick in index order, which is the order of a min-heap on (time,
+	// index), at a fraction of its cost for tens of thousands of agents.
+	now, horizon := agents[0].t, int64(reportIntervalMax)
+	for _, a := range agents {
+		now = min(now, a.t)
+		horizon = max(horizon, a.minDT)
+	}
+	size := int64(256)
+	for size <= horizon+16 {
+		size *= 2
+	}
+	mask := size - 1
+	ring := make([][]*agent, size)
+	for _, a := range agents {
+		if a.t-now >= size {
+			panic("sim: an agent starts beyond the calendar's horizon")
 		}
-		rep, ok := a.tick()
-		if ok {
-			if err := out(a, t, &rep); err != nil {
-				return err
+		ring[a.t&mask] = append(ring[a.t&mask], a)
+	}
+	left, n := len(agents), 0
+	for ; left > 0 && now < end; now++ {
+		b := ring[now&mask]
+		if len(b) == 0 {
+			continue
+		}
+		slices.SortFunc(b, func(x, y *agent) int { return cmp.Compare(x.idx, y.idx) })
+		for _, a := range b {
+			rep, ok := a.tick()
+			if ok {
+				if err := out(a, now, &rep); err != nil {
+					return err
+				}
+			}
+			if a.goneAt != 0 && a.t >= a.goneAt {
+				left--
+			} else {
+				if a.t <= now || a.t-now >= size {
+					panic("sim: a reporting interval outside the calendar's horizon")
+				}
+				ring[a.t&mask] = append(ring[a.t&mask], a)
+			}
+			if n++; n&1023 == 0 && every != nil {
+				if err := every(); err != nil {
+					return err
+				}
 			}
 		}
-		if a.goneAt != 0 && a.t >= a.goneAt {
-			h.pop()
-		} else {
-			h.down(0)
-		}
-		if n++; n&1023 == 0 && every != nil {
-			if err := every(); err != nil {
-				return err
-			}
-		}
+		clear(b)
+		ring[now&mask] = b[:0]
 	}
 	return nil
 }
