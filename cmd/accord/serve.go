@@ -14,6 +14,7 @@ import (
 
 	"accord/internal/ingest"
 	"accord/internal/ledger/ledgersql"
+	"accord/internal/policy"
 	"accord/internal/sim"
 	"accord/internal/store"
 	"accord/internal/web"
@@ -69,7 +70,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv := &server{cfg: cfg, log: log, scenario: sc, speedup: *speedup, seed: *seed, stdout: e.stdout,
-		jurisdiction: startJurisdiction(ctx, e, *boundaries, log).get}
+		jurisdiction: startJurisdiction(ctx, e, *boundaries, log).get, population: startPopulation(e, *boundaries, log).get}
 	return srv.run(ctx)
 }
 
@@ -83,6 +84,8 @@ type server struct {
 	stdout   io.Writer
 	// jurisdiction returns the jurisdiction engine, loaded in the background.
 	jurisdiction func() (web.Locator, error)
+	// population returns the population data of the policy's civilian-impact gate (ops.go).
+	population func() (policy.Population, error)
 }
 
 // run serves until ctx is done, then shuts down in order: stop accepting HTTP and feed input,
@@ -134,6 +137,7 @@ func (s *server) run(ctx context.Context) error {
 		Intel:          intelWeb(ctx, st, s.log),
 		Oversight:      oversightWeb(ctx, s.cfg, st, s.log),
 	}, s.log)
+	enableOperations(ctx, handler, st, s.population, s.log)
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		stopFeeds()

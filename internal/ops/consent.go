@@ -29,9 +29,10 @@ type ConsentDecision struct {
 	Granted      bool      `json:"granted"`
 	Scope        Consent   `json:"scope"` // the scope granted; its State must be the request's
 	Conditions   []string  `json:"conditions"`
-	Expires      time.Time `json:"expires"`       // zero: the scope's end
-	DecidedBy    string    `json:"decided_by"`    // user id of the approver
-	DeciderState string    `json:"decider_state"` // the approver's state: must be the request's state (dual key: each state approves for itself)
+	Reason       string    `json:"reason,omitempty"` // why, for a refusal (optional for a grant)
+	Expires      time.Time `json:"expires"`          // zero: the scope's end
+	DecidedBy    string    `json:"decided_by"`       // user id of the approver
+	DeciderState string    `json:"decider_state"`    // the approver's state: must be the request's state (dual key: each state approves for itself)
 	DecidedAt    time.Time `json:"decided_at"`
 	RevokedAt    time.Time `json:"revoked_at"` // zero while not revoked
 	RevokedBy    string    `json:"revoked_by,omitempty"`

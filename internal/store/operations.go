@@ -19,6 +19,9 @@ const (
 	PolicyDecisionRecordType  = "policy_decision"
 	ConsentRequestRecordType  = "consent_request"
 	ConsentDecisionRecordType = "consent_decision"
+	LiaisonReportRecordType   = "liaison_report"
+	LiaisonReminderRecordType = "liaison_reminder"
+	OutcomeRecordType         = "operation_outcome"
 )
 
 // ErrAlreadyDecided is returned when a consent request already has its decision.
@@ -93,7 +96,8 @@ func (s *Store) RecordPolicyDecision(ctx context.Context, id, operationID string
 }
 
 // PutConsentRequest records a consent request for a stored operation ("consent.request";
-// metadata: state, authority, role). The request must be valid.
+// metadata: state, authority when one is named, role) and adds the state asked to the
+// operation's audience (it reads the operation). The request must be valid.
 func (s *Store) PutConsentRequest(ctx context.Context, r ops.ConsentRequest, actor ledger.Actor) (int64, error) {
 	if err := r.Validate(); err != nil {
 		return 0, fmt.Errorf("store consent request %s: %w", r.ID, err)
@@ -103,13 +107,21 @@ func (s *Store) PutConsentRequest(ctx context.Context, r ops.ConsentRequest, act
 		return 0, fmt.Errorf("store consent request %s: %w", r.ID, err)
 	}
 	ins := s.Rebind(`INSERT INTO consent_requests (id, operation_id, state, authority, role, body, requested_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	aud := s.Rebind(`INSERT INTO operation_audience (operation_id, state) VALUES (?, ?) ON CONFLICT DO NOTHING`)
+	meta := []ledger.Meta{{Key: "role", Value: r.Role}, {Key: "state", Value: r.State}}
+	if r.Authority != "" { // "" is any authority of the state (a flag state's); metadata values are never empty
+		meta = append([]ledger.Meta{{Key: "authority", Value: r.Authority}}, meta...)
+	}
 	return s.Apply(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
 		if _, err := tx.ExecContext(ctx, ins, r.ID, r.OperationID, r.State, r.Authority, r.Role, string(body), r.RequestedAt.UnixMilli()); err != nil {
 			return ledger.Event{}, fmt.Errorf("store consent request %s: %w", r.ID, err)
 		}
+		// The state asked reads the operation it is asked about.
+		if _, err := tx.ExecContext(ctx, aud, r.OperationID, r.State); err != nil {
+			return ledger.Event{}, fmt.Errorf("store consent request %s: %w", r.ID, err)
+		}
 		return ledger.Event{Actor: actor, Action: "consent.request", RecordType: ConsentRequestRecordType, RecordID: r.ID,
-			Content: ledger.ContentHash(body), Time: r.RequestedAt,
-			Meta: []ledger.Meta{{Key: "authority", Value: r.Authority}, {Key: "role", Value: r.Role}, {Key: "state", Value: r.State}}}, nil
+			Content: ledger.ContentHash(body), Time: r.RequestedAt, Meta: meta}, nil
 	})
 }
 
@@ -241,10 +253,14 @@ var operationTables = map[string][2]string{
 	PolicyDecisionRecordType:  {"policy_decisions", "id"},
 	ConsentRequestRecordType:  {"consent_requests", "id"},
 	ConsentDecisionRecordType: {"consent_decisions", "request_id"},
+	LiaisonReportRecordType:   {"liaison_reports", "operation_id"},
+	LiaisonReminderRecordType: {"liaison_reminders", "operation_id"},
+	OutcomeRecordType:         {"operation_outcomes", "operation_id"},
 }
 
 // OperationRecordTypes lists the record types [Store.OperationRecords] serves.
-var OperationRecordTypes = []string{OperationRecordType, PolicyDecisionRecordType, ConsentRequestRecordType, ConsentDecisionRecordType}
+var OperationRecordTypes = []string{OperationRecordType, PolicyDecisionRecordType, ConsentRequestRecordType, ConsentDecisionRecordType,
+	LiaisonReportRecordType, LiaisonReminderRecordType, OutcomeRecordType}
 
 // OperationRecords is the record source of operations, policy decisions, consent requests and
 // consent decisions for ledger verification: register it for each of OperationRecordTypes
