@@ -7,7 +7,7 @@ import { mapPage } from './pages/map.js';
 import { alertsPage } from './pages/alerts.js';
 import { casesPage } from './pages/cases.js';
 import { operationsPage } from './pages/operations.js';
-import { consentPage } from './pages/consent.js';
+import { consentPage } from './pages/consents.js';
 import { oversightPage } from './pages/oversight.js';
 import { loginPage, loadSession } from './pages/login.js';
 
