@@ -19,9 +19,10 @@ import (
 
 // The one write path.
 //
-// Every state change of the product other than bulk AIS ingest (WriteBatch) goes through
-// [Store.Apply]: the change and its ledger entry are written in one transaction of the
-// store's database, so neither can exist without the other. The ledger (package
+// Every state change of the product goes through [Store.Apply]: the change and its ledger
+// entry are written in one transaction of the store's database, so neither can exist without
+// the other. Bulk AIS ingest ([Store.WriteBatch]) has its own transaction per batch, which
+// ends with the batch's ledger entries, one per feed (ledger_batch.go). The ledger (package
 // ledger/ledgersql) lives in the same database as the store: with SQLite in the same file,
 // written through the store's single writer connection; with PostgreSQL through a database/sql
 // handle over the store's pgx pool (github.com/jackc/pgx/v5/stdlib.OpenDBFromPool).
@@ -107,9 +108,11 @@ func (s *Store) openLedger(ctx context.Context, cfg Config) error {
 	switch b := s.b.(type) {
 	case *sqliteStore:
 		st.dialect, st.write, st.read = ledgersql.SQLite, b.w, b.r
+		b.seal = s.sealBatch
 	case *pgStore:
 		db := stdlib.OpenDBFromPool(b.pool)
 		st.dialect, st.write, st.read, st.owned = ledgersql.Postgres, db, db, db
+		b.seal = s.sealBatch
 	default:
 		return fmt.Errorf("ledger: unsupported store backend %T", s.b)
 	}

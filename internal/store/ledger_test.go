@@ -337,8 +337,12 @@ func TestApplyAlongsideWriteBatch(t *testing.T) {
 			}
 		}
 		wg.Wait()
-		if n, _ := s.Ledger().Size(ctx); n != 50 {
-			t.Errorf("ledger size = %d, want 50", n)
+		// 50 notes and one entry for each of the 20 batches of feed "f".
+		if n, _ := s.Ledger().Size(ctx); n != 70 {
+			t.Errorf("ledger size = %d, want 70", n)
+		}
+		if r := verifyStore(t, s); !r.OK() {
+			t.Fatalf("verify: %v", r.Problems)
 		}
 	})
 }

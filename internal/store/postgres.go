@@ -21,6 +21,7 @@ import (
 // CONFLICT statement each. Durability of a commit follows the server's synchronous_commit.
 type pgStore struct {
 	pool *pgxpool.Pool
+	seal sealFunc // writes the batch's ledger entries last in its transaction (ledger_batch.go)
 	log  *slog.Logger
 
 	mu      sync.Mutex       // serialises writeBatch; guards feedIDs
@@ -278,7 +279,13 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 				return fmt.Errorf("vessels: %w", err)
 			}
 		}
-		return s.step("vessels")
+		if err := s.step("vessels"); err != nil {
+			return err
+		}
+		if s.seal == nil {
+			return nil
+		}
+		return s.seal(ctx, pgxQuerier{tx}, p)
 	})
 	if err != nil {
 		return err

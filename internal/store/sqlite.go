@@ -67,6 +67,8 @@ type sqliteStore struct {
 	// hook, when set (tests only), is called after each step of writeBatch inside the
 	// transaction; an error aborts the batch.
 	hook func(step string) error
+	// seal writes the batch's ledger entries last in its transaction (ledger_batch.go).
+	seal sealFunc
 }
 
 func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStore, error) {
@@ -560,7 +562,13 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 				return fmt.Errorf("evidence of %q: %w", e.feed, b.err)
 			}
 		}
-		return s.step("evidence")
+		if err := s.step("evidence"); err != nil {
+			return err
+		}
+		if s.seal == nil {
+			return nil
+		}
+		return s.seal(ctx, sqliteQuerier{conn}, p)
 	})
 	if err != nil {
 		// The transaction rolled back: the in-memory ids and tail are still right. Reload
