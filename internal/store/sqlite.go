@@ -135,37 +135,43 @@ func (s *sqliteStore) withTx(ctx context.Context, fn func(tx *sql.Tx) error) (er
 	return nil
 }
 
+// migrate applies the pending migrations in one transaction: all of them or none, and on a
+// new database one commit (one set of fsyncs) instead of one per migration.
 func (s *sqliteStore) migrate(ctx context.Context) error {
 	steps, err := migrations(DialectSQLite)
 	if err != nil {
 		return err
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
-	for _, m := range steps {
-		err := s.withTx(ctx, func(tx *sql.Tx) error {
+	var applied []migration
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		for _, m := range steps {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 			if n > 0 {
-				return nil
+				continue
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return err
+				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)`,
 				m.version, m.name, ms(time.Now())); err != nil {
-				return err
+				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
-			s.log.Info("store migration applied", "dialect", DialectSQLite, "version", m.version, "name", m.name)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+			applied = append(applied, m)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		s.log.Info("store migration applied", "dialect", DialectSQLite, "version", m.version, "name", m.name)
 	}
 	return nil
 }
