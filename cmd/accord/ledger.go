@@ -72,6 +72,9 @@ func registerRecordSources(ctx context.Context, st *store.Store) error {
 	for _, t := range store.OperationRecordTypes {
 		st.RegisterRecordSource(t, st.OperationRecords())
 	}
+	for _, t := range store.SovereigntyRecordTypes {
+		st.RegisterRecordSource(t, st.SovereigntyRecords())
+	}
 	return nil
 }
 
