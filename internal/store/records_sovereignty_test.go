@@ -89,7 +89,7 @@ func TestSovereigntyRecordsVerify(t *testing.T) {
 		id := func(n int64) string { return strconv.FormatInt(n, 10) }
 		for _, tc := range []struct {
 			typ, id, sql string
-			args        []any
+			args         []any
 		}{
 			{"state", "MEX", `UPDATE states SET name = 'Mexique' WHERE code = 'MEX'`, nil},
 			{"agency", "USCG", `UPDATE agencies SET name = 'Someone else' WHERE code = 'USCG'`, nil},
@@ -120,4 +120,3 @@ func TestSovereigntyRecordsVerify(t *testing.T) {
 		}
 	})
 }
-
