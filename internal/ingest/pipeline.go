@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"accord/internal/vessel"
 )
@@ -378,6 +379,7 @@ type Feed struct {
 	pending  int64     // messages in batch
 	oldest   time.Time // wall time the first message entered batch
 	scratch  []Report
+	lines    stringArena // backs the Line of the raw sentences
 	dropped  int64
 	invalid  int64 // decoded messages not kept because their content is unusable (see unusable)
 	closed   bool
@@ -434,7 +436,7 @@ func (f *Feed) line(dec LineDecoder, line []byte, recv time.Time) {
 	}
 	b := f.batch
 	if !f.p.opts.DropRaw && len(line) > 0 {
-		b.Raw = append(b.Raw, vessel.RawSentence{Source: f.info.Name, Received: recv, Line: string(line)})
+		b.Raw = append(b.Raw, vessel.RawSentence{Source: f.info.Name, Received: recv, Line: f.lines.string(line)})
 	}
 	for i := range f.scratch {
 		r := &f.scratch[i]
@@ -496,6 +498,30 @@ func unusable(r *Report) string {
 		}
 	}
 	return ""
+}
+
+// stringArena copies short byte strings into shared blocks: one allocation per block instead
+// of one per raw line. A block is never written again where a string was handed out, so
+// the strings are immutable; a block lives as long as any string in it.
+type stringArena struct{ block []byte }
+
+// arenaBlock is the size of a stringArena block; lines longer than a quarter of it get
+// their own allocation.
+const arenaBlock = 256 << 10
+
+func (a *stringArena) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaBlock/4 {
+		return string(b)
+	}
+	if len(b) > cap(a.block)-len(a.block) {
+		a.block = make([]byte, 0, arenaBlock)
+	}
+	start := len(a.block)
+	a.block = append(a.block, b...)
+	return unsafe.String(&a.block[start], len(b))
 }
 
 func truncate(b []byte, n int) string {
