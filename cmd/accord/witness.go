@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -35,13 +36,15 @@ Run `+"`accord witness <command> -h`"+` for its flags. See docs/ledger.md.
 		return fmt.Errorf("witness: unknown command %q: %w", args[0], errUsageShown)
 	}
 	sub := args[0]
-	fs := newFlagSet(e, "witness "+sub, "witness "+sub+" [--data DIR] [--key FILE] [--name NAME] [--state FILE] [--log-key VKEY]... [--listen ADDR]")
+	fs := newFlagSet(e, "witness "+sub, "witness "+sub+" [--data DIR] [--key FILE] [--name NAME] [--state FILE] [--log-key VKEY]... [--listen ADDR] [--tls-cert FILE --tls-key FILE]")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
 	keyFile := fs.String("key", "", "the witness's signing key (mode 0600; generated if missing; default DATA/witness/witness.key)")
 	name := fs.String("name", "", "the witness's name, used when the key is generated (default \"witness/<node id>\")")
 	statePath := fs.String("state", "", "the witness state file: the last checkpoint cosigned per log (default DATA/witness/state.json)")
 	listen := fs.String("listen", "127.0.0.1:8090", "HTTP listen address of `witness serve`")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM, with its chain); needs --tls-key")
+	tlsKey := fs.String("tls-key", "", "the private key (PEM) of --tls-cert")
 	var logKeys multiFlag
 	fs.Var(&logKeys, "log-key", "public key (vkey, or a file holding it) of a log to witness (repeatable; at least one for serve)")
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -93,12 +96,12 @@ Run `+"`accord witness <command> -h`"+` for its flags. See docs/ledger.md.
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, scheme, err := witnessListener(*listen, *tlsCert, *tlsKey)
 	if err != nil {
-		return fmt.Errorf("witness: listen on %s: %w (choose another address with --listen)", *listen, err)
+		return err
 	}
 	hs := &http.Server{Handler: witnesshttp.Handler(w, log), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(e.stdout, "witness %s serving on http://%s%s\nwitness public key: %s\n", key.Signer.Name(), ln.Addr(), witnesshttp.Path, key.VerifierKey)
+	fmt.Fprintf(e.stdout, "witness %s serving on %s://%s%s\nwitness public key: %s\n", key.Signer.Name(), scheme, ln.Addr(), witnesshttp.Path, key.VerifierKey)
 	for _, v := range logs {
 		log.Info("witnessing log", "origin", v.Name())
 	}
@@ -115,6 +118,30 @@ Run `+"`accord witness <command> -h`"+` for its flags. See docs/ledger.md.
 		return err
 	}
 	return nil
+}
+
+// witnessListener listens on addr, with TLS (1.2 or later) when a certificate and key are
+// given, and returns the URL scheme to announce.
+func witnessListener(addr, certFile, keyFile string) (net.Listener, string, error) {
+	if (certFile == "") != (keyFile == "") {
+		return nil, "", errors.New("witness serve: give both --tls-cert and --tls-key, or neither")
+	}
+	var cfg *tls.Config
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, "", fmt.Errorf("witness serve: TLS certificate: %w", err)
+		}
+		cfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("witness: listen on %s: %w (choose another address with --listen)", addr, err)
+	}
+	if cfg == nil {
+		return ln, "http", nil
+	}
+	return tls.NewListener(ln, cfg), "https", nil
 }
 
 // loadWitnessKey loads the witness key whatever its name, or generates it named name.
