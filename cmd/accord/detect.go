@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/ais"
 	"accord/internal/detect"
 	"accord/internal/ingest"
@@ -379,12 +380,16 @@ func (l *liveDetector) Close() {
 	<-l.done
 }
 
-// storeAlerts serves GET /api/v1/alerts from the store.
+// storeAlerts serves GET /api/v1/alerts from the store, with the reader's releasability.
 type storeAlerts struct{ st *store.Store }
 
-func (s storeAlerts) Alerts(ctx context.Context, q web.AlertQuery) ([]detect.Alert, error) {
-	return s.st.Alerts(ctx, store.AlertQuery{From: q.From, To: q.To, Kind: q.Kind, MMSI: q.MMSI, HasBox: q.HasBox,
+func (s storeAlerts) Alerts(ctx context.Context, u access.User, q web.AlertQuery) ([]detect.Alert, error) {
+	return s.st.Alerts(ctx, u, store.AlertQuery{From: q.From, To: q.To, Kind: q.Kind, MMSI: q.MMSI, HasBox: q.HasBox,
 		MinLon: q.MinLon, MinLat: q.MinLat, MaxLon: q.MaxLon, MaxLat: q.MaxLat, Limit: q.Limit})
+}
+
+func (s storeAlerts) Alert(ctx context.Context, u access.User, id string) (detect.Alert, error) {
+	return s.st.Alert(ctx, u, id)
 }
 
 // servePorts loads the port and anchorage lists for `accord serve` (ACCORD_PORTS, a

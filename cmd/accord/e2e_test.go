@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -49,6 +50,12 @@ func freeAddr(t *testing.T) string {
 // startServer starts `accord serve` with an NMEA TCP feed and waits until /healthz answers.
 func startServer(t *testing.T, bin, dataDir, httpAddr, nmeaAddr string) *exec.Cmd {
 	t.Helper()
+	// The picture routes need a logged-in user: a watch officer for these tests (on a restart
+	// over the same data the user exists already, and the add fails harmlessly).
+	const e2eUser, e2ePassword = "e2e.watch", "e2e watch officer password"
+	add := exec.Command(bin, "user", "add", "--name", e2eUser, "--agency", "SEMAR", "--role", "watch_officer", "--data", dataDir)
+	add.Env = append(os.Environ(), "ACCORD_PASSWORD="+e2ePassword)
+	add.Run()
 	cmd := exec.Command(bin, "serve", "--listen", httpAddr, "--data", dataDir, "--nmea-tcp", nmeaAddr, "--log-level", "warn")
 	cmd.Stdout = io.Discard
 	cmd.Stderr = os.Stderr
@@ -61,6 +68,7 @@ func startServer(t *testing.T, bin, dataDir, httpAddr, nmeaAddr string) *exec.Cm
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
+				e2eTokens.Store(httpAddr, loginToken(t, httpAddr, e2eUser, e2ePassword))
 				return cmd
 			}
 		}
@@ -72,9 +80,37 @@ func startServer(t *testing.T, bin, dataDir, httpAddr, nmeaAddr string) *exec.Cm
 	}
 }
 
+// e2eTokens holds the API token of each server started by startServer, by HTTP address.
+var e2eTokens sync.Map
+
+// loginToken logs name in on the server at httpAddr and returns an API bearer token.
+func loginToken(t *testing.T, httpAddr, name, password string) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"name":%q,"password":%q,"kind":"token"}`, name, password)
+	resp, err := http.Post("http://"+httpAddr+"/api/v1/login", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	defer resp.Body.Close()
+	var lr struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&lr); err != nil || resp.StatusCode != 200 || lr.Token == "" {
+		t.Fatalf("login as %s: status %d, %v", name, resp.StatusCode, err)
+	}
+	return lr.Token
+}
+
 func feedStats(t *testing.T, httpAddr string) map[string]ingest.FeedStats {
 	t.Helper()
-	resp, err := http.Get("http://" + httpAddr + "/api/v1/feeds")
+	req, err := http.NewRequest("GET", "http://"+httpAddr+"/api/v1/feeds", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, ok := e2eTokens.Load(httpAddr); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil
 	}

@@ -134,6 +134,7 @@ func (s *server) run(ctx context.Context) error {
 		Ledger:         st.Ledger(),
 		LedgerNotFound: ledgersql.ErrNotFound,
 		Alerts:         storeAlerts{st},
+		Cases:          st,
 		Intel:          intelWeb(ctx, st, s.log),
 		Oversight:      oversightWeb(ctx, s.cfg, st, s.log),
 	}, s.log)

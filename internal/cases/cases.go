@@ -19,6 +19,7 @@ package cases
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"accord/internal/detect"
@@ -41,34 +42,52 @@ const (
 
 // Place is where the vessel is, as the jurisdiction engine says.
 type Place struct {
-	Lat, Lon float64
-	State    string // coastal state, "" on the high seas
-	Zone     string // territorial_sea, contiguous_zone, eez, high_seas, internal_waters
+	Lat   float64 `json:"lat"`   // degrees
+	Lon   float64 `json:"lon"`   // degrees
+	State string  `json:"state"` // coastal state, "" on the high seas
+	Zone  string  `json:"zone"`  // territorial_sea, contiguous_zone, eez, high_seas, internal_waters
 }
 
 // Event is one change of a case.
 type Event struct {
-	Time   time.Time
-	Action string // case.open, case.hand_over, consent.request, consent.answer, pursuit.start, pursuit.update, case.board
-	Detail string
+	Time time.Time `json:"time"` // UTC
+	// Action is case.open, case.hand_over, case.accept, consent.request, consent.answer,
+	// pursuit.start, pursuit.update or case.board.
+	Action string `json:"action"`
+	Detail string `json:"detail"`       // one English sentence
+	By     string `json:"by,omitempty"` // who made the change ("name (AGENCY)"), set by the store
 }
 
-// Case is one interdiction case.
+// Markings are the control marks of a case (DESIGN.md §2, package access): the originating
+// agency (the opening officer's), the TLP 2.0 level and the releasability ("state:MEX",
+// "agency:USCG", "user:17"). See [MarkingsFor].
+type Markings struct {
+	Originator string   `json:"originator"`
+	TLP        string   `json:"tlp"`
+	RelTo      []string `json:"rel_to"`
+}
+
+// Case is one interdiction case. Its JSON form is the one the store keeps (and hashes for the
+// ledger) and the API serves.
 type Case struct {
-	ID          string
-	AlertID     string
-	MMSI        []uint32
-	Flag        string // flag state of the vessel (ISO 3166 alpha-3), "" when stateless or unknown
-	ActingState string // the state whose officer opened the case
-	Place       Place
-	Authority   string // competent authority now
-	Status      string
-	// Consent on the high seas.
-	ConsentRequested, ConsentAnswered time.Time
-	ConsentGranted                    bool
-	// Hot pursuit.
-	PursuitFrom *Place
-	Events      []Event
+	ID          string   `json:"id"`
+	AlertID     string   `json:"alert_id"`
+	MMSI        []uint32 `json:"mmsi"`
+	Flag        string   `json:"flag"`         // flag state of the vessel (ISO 3166 alpha-3), "" when stateless or unknown
+	ActingState string   `json:"acting_state"` // the state acting: the opening officer's, or the one that accepted a hand-over
+	Place       Place    `json:"place"`
+	Authority   string   `json:"authority"` // competent authority now
+	Status      string   `json:"status"`
+	// Consent on the high seas (zero times, left out of the JSON: not requested / not answered).
+	ConsentRequested time.Time `json:"consent_requested,omitzero"`
+	ConsentAnswered  time.Time `json:"consent_answered,omitzero"`
+	ConsentGranted   bool      `json:"consent_granted"`
+	// Hot pursuit: where it began, nil when there is none.
+	PursuitFrom *Place    `json:"pursuit_from,omitempty"`
+	Markings    Markings  `json:"markings"`
+	Opened      time.Time `json:"opened"`    // UTC
+	OpenedBy    string    `json:"opened_by"` // "name (AGENCY)"
+	Events      []Event   `json:"events"`
 }
 
 // Errors returned (wrapped) by the case operations; check them with errors.Is.
@@ -80,7 +99,66 @@ var (
 	ErrPursuitEnded    = errors.New("the pursuit has ended: the target is in a territorial sea")
 	ErrWrongState      = errors.New("not possible in the case's present status")
 	ErrAlreadyAnswered = errors.New("the consent request has already been answered")
+	ErrNotReleasable   = errors.New("the alert's marking does not allow releasing it to the competent authority")
 )
+
+// StateOfAuthority returns the state of a maritime authority ("SEMAR" → "MEX"), or "" when
+// the authority is not in [Authorities].
+func StateOfAuthority(auth string) string {
+	for st, a := range Authorities {
+		if a == auth {
+			return st
+		}
+	}
+	return ""
+}
+
+// Actor returns the state whose officers may record the next step of the case: the acting
+// state, except for a handed-over case, which waits for the state of the authority that now
+// has it to accept it ([Case.Accept]).
+func (c *Case) Actor() string {
+	if c.Status == StatusHandedOver {
+		return StateOfAuthority(c.Authority)
+	}
+	return c.ActingState
+}
+
+// MarkingsFor returns the markings of a case opened by an officer (user id openerID) of agency
+// openerAgency from an alert marked alertTLP:
+//
+//   - originator: the opener's agency;
+//   - releasability: the states of the acting and the competent authorities (one state when
+//     they are the same), so that both navies or coast guards see the case and nobody else;
+//   - TLP: AMBER (a case is operational, never public) for an alert up to AMBER. An alert
+//     marked AMBER+STRICT or RED stays with its audience: the case keeps that level (RED: the
+//     opener is its named recipient), which is only possible when the competent authority is
+//     the opener's own agency; otherwise ErrNotReleasable (its originator must release it
+//     first).
+func MarkingsFor(c *Case, openerAgency string, openerID int64, alertTLP string) (Markings, error) {
+	m := Markings{Originator: openerAgency, TLP: "AMBER"}
+	switch alertTLP {
+	case "", "CLEAR", "GREEN", "AMBER":
+		states := []string{c.ActingState}
+		if st := StateOfAuthority(c.Authority); st != "" && st != c.ActingState {
+			states = append(states, st)
+		}
+		slices.Sort(states)
+		for _, st := range states {
+			m.RelTo = append(m.RelTo, "state:"+st)
+		}
+		return m, nil
+	case "AMBER+STRICT", "RED":
+		if c.Authority != openerAgency {
+			return Markings{}, fmt.Errorf("alert marked TLP:%s, competent authority %s, opener of %s: %w", alertTLP, c.Authority, openerAgency, ErrNotReleasable)
+		}
+		m.TLP, m.RelTo = alertTLP, []string{}
+		if alertTLP == "RED" {
+			m.RelTo = []string{fmt.Sprintf("user:%d", openerID)}
+		}
+		return m, nil
+	}
+	return Markings{}, fmt.Errorf("alert marked %q: unknown TLP level", alertTLP)
+}
 
 func authorityOf(state string) (string, error) {
 	a, ok := Authorities[state]
@@ -97,7 +175,7 @@ func Open(id string, a detect.Alert, flag, actingState string, at time.Time) (*C
 		return nil, errors.New("case: an id and an alert are required")
 	}
 	c := &Case{ID: id, AlertID: a.ID, MMSI: append([]uint32(nil), a.MMSI...), Flag: flag, ActingState: actingState,
-		Place: Place{Lat: a.Lat, Lon: a.Lon, State: a.State, Zone: a.Zone}}
+		Place: Place{Lat: a.Lat, Lon: a.Lon, State: a.State, Zone: a.Zone}, Opened: at.UTC()}
 	if err := c.route(at, "case.open"); err != nil {
 		return nil, err
 	}
@@ -184,6 +262,59 @@ func (c *Case) Board(at time.Time) error {
 	}
 	c.Status = StatusBoarded
 	c.log(at, "case.board", "boarded by "+c.Authority)
+	return nil
+}
+
+// Release widens the case's releasability to the state of its competent authority, after a
+// hand-over gave the case to another state's authority: a GREEN or AMBER case gains
+// "state:XXX" in its REL TO (changed true). An AMBER+STRICT or RED case cannot leave its
+// originator's agency: ErrNotReleasable unless the authority is that agency.
+func (c *Case) Release() (bool, error) {
+	st := StateOfAuthority(c.Authority)
+	switch c.Markings.TLP {
+	case "AMBER+STRICT", "RED":
+		if c.Authority != c.Markings.Originator {
+			return false, fmt.Errorf("case marked TLP:%s by %s, handed to %s: %w", c.Markings.TLP, c.Markings.Originator, c.Authority, ErrNotReleasable)
+		}
+		return false, nil
+	}
+	if st == "" || len(c.Markings.RelTo) == 0 || slices.Contains(c.Markings.RelTo, "state:"+st) {
+		return false, nil // GREEN without REL TO goes to everyone; CLEAR is public
+	}
+	c.Markings.RelTo = append(c.Markings.RelTo, "state:"+st)
+	slices.Sort(c.Markings.RelTo)
+	return true, nil
+}
+
+// HandOver hands a pursuit that must stop over to the authority of the state whose
+// territorial sea the target entered (UNCLOS art. 111(3)): the case is then handed over,
+// waiting for that state to accept it. ErrNoAuthority when that state has no authority in
+// [Authorities] (the hand-over goes through other channels; the case stays as it is).
+func (c *Case) HandOver(at time.Time) error {
+	if c.Status != StatusPursuitMustStop {
+		return fmt.Errorf("hand-over in status %s: %w", c.Status, ErrWrongState)
+	}
+	auth, err := authorityOf(c.Place.State)
+	if err != nil {
+		return err
+	}
+	c.Authority, c.Status = auth, StatusHandedOver
+	c.log(at, "case.hand_over", fmt.Sprintf("%s hands the pursuit over to %s (%s %s)", c.ActingState, auth, c.Place.State, c.Place.Zone))
+	return nil
+}
+
+// Accept records that state, whose authority has a handed-over case, takes it: state
+// becomes the acting state and the case is open with its authority. ErrNotCompetent when
+// state is not that of the case's authority.
+func (c *Case) Accept(state string, at time.Time) error {
+	if c.Status != StatusHandedOver {
+		return fmt.Errorf("accept in status %s: %w", c.Status, ErrWrongState)
+	}
+	if st := StateOfAuthority(c.Authority); st != state {
+		return fmt.Errorf("%s may not accept a case handed over to %s: %w", orDash(state), c.Authority, ErrNotCompetent)
+	}
+	c.ActingState, c.Status, c.PursuitFrom = state, StatusOpen, nil
+	c.log(at, "case.accept", fmt.Sprintf("%s (%s) accepts the case in %s %s", c.Authority, state, c.Place.State, c.Place.Zone))
 	return nil
 }
 

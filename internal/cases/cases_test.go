@@ -2,6 +2,7 @@ package cases
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -92,5 +93,101 @@ func TestHotPursuit(t *testing.T) {
 	hs, _ := Open("c3", alert("", "high_seas"), "HND", "MEX", t0)
 	if err := hs.StartPursuit(t0); !errors.Is(err, ErrPursuitStart) {
 		t.Errorf("pursuit from the high seas: %v", err)
+	}
+}
+
+func TestHandOverAndAccept(t *testing.T) {
+	cs, _ := Open("c1", alert("MEX", "eez"), "HND", "MEX", t0)
+	if err := cs.HandOver(t0); !errors.Is(err, ErrWrongState) {
+		t.Fatalf("hand-over of an open case: %v", err)
+	}
+	cs.StartPursuit(t0)
+	if err := cs.UpdatePursuit(Place{State: "USA", Zone: "territorial_sea"}, t0.Add(time.Hour)); !errors.Is(err, ErrPursuitEnded) {
+		t.Fatalf("entering US territorial sea: %v", err)
+	}
+	if cs.Actor() != "MEX" {
+		t.Errorf("actor of a pursuit that must stop: %s", cs.Actor())
+	}
+	if err := cs.HandOver(t0.Add(time.Hour)); err != nil || cs.Status != StatusHandedOver || cs.Authority != "USCG" || cs.Actor() != "USA" {
+		t.Fatalf("hand-over: %v %s %s %s", err, cs.Status, cs.Authority, cs.Actor())
+	}
+	if err := cs.Accept("MEX", t0.Add(2*time.Hour)); !errors.Is(err, ErrNotCompetent) {
+		t.Fatalf("accepted by the state that handed it over: %v", err)
+	}
+	if err := cs.Accept("USA", t0.Add(2*time.Hour)); err != nil || cs.Status != StatusOpen || cs.ActingState != "USA" {
+		t.Fatalf("accept: %v %s %s", err, cs.Status, cs.ActingState)
+	}
+	if err := cs.Board(t0.Add(3 * time.Hour)); err != nil {
+		t.Fatalf("boarding by the authority that accepted the case: %v", err)
+	}
+	want := []string{"case.open", "pursuit.start", "pursuit.update", "case.hand_over", "case.accept", "case.board"}
+	if len(cs.Events) != len(want) {
+		t.Fatalf("events %+v", cs.Events)
+	}
+	for i, e := range cs.Events {
+		if e.Action != want[i] {
+			t.Errorf("event %d: %s, want %s", i, e.Action, want[i])
+		}
+	}
+	third, _ := Open("c2", alert("MEX", "eez"), "HND", "MEX", t0)
+	third.StartPursuit(t0)
+	third.UpdatePursuit(Place{State: "BLZ", Zone: "territorial_sea"}, t0)
+	if err := third.HandOver(t0); !errors.Is(err, ErrNoAuthority) || third.Status != StatusPursuitMustStop {
+		t.Errorf("hand-over to a state without a configured authority: %v %s", err, third.Status)
+	}
+	// a case opened in foreign waters is handed over at once and accepted by the coastal state
+	foreign, _ := Open("c3", alert("USA", "territorial_sea"), "HND", "MEX", t0)
+	if foreign.Actor() != "USA" {
+		t.Errorf("actor of a case opened in US waters by MEX: %s", foreign.Actor())
+	}
+	if err := foreign.Accept("USA", t0); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestMarkingsFor(t *testing.T) {
+	for _, c := range []struct {
+		state, zone, acting, agency, tlp string
+		want                             Markings
+		err                              error
+	}{
+		{"MEX", "eez", "MEX", "SEMAR", "GREEN", Markings{"SEMAR", "AMBER", []string{"state:MEX"}}, nil},
+		{"USA", "territorial_sea", "MEX", "SEMAR", "CLEAR", Markings{"SEMAR", "AMBER", []string{"state:MEX", "state:USA"}}, nil},
+		{"", "high_seas", "USA", "CBP", "AMBER", Markings{"CBP", "AMBER", []string{"state:USA"}}, nil},
+		{"MEX", "eez", "MEX", "SEMAR", "AMBER+STRICT", Markings{"SEMAR", "AMBER+STRICT", []string{}}, nil},
+		{"MEX", "eez", "MEX", "SEMAR", "RED", Markings{"SEMAR", "RED", []string{"user:7"}}, nil},
+		{"USA", "eez", "MEX", "SEMAR", "AMBER+STRICT", Markings{}, ErrNotReleasable},
+		{"MEX", "eez", "MEX", "FGR", "RED", Markings{}, ErrNotReleasable},
+	} {
+		cs, err := Open("c", alert(c.state, c.zone), "HND", c.acting, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := MarkingsFor(cs, c.agency, 7, c.tlp)
+		if !errors.Is(err, c.err) || c.err == nil && (got.Originator != c.want.Originator || got.TLP != c.want.TLP || !slices.Equal(got.RelTo, c.want.RelTo)) {
+			t.Errorf("%s %s by %s/%s, alert %s: %+v %v, want %+v %v", c.state, c.zone, c.acting, c.agency, c.tlp, got, err, c.want, c.err)
+		}
+	}
+}
+
+func TestRelease(t *testing.T) {
+	cs, _ := Open("c1", alert("MEX", "eez"), "HND", "MEX", t0)
+	cs.Markings, _ = MarkingsFor(cs, "SEMAR", 1, "GREEN")
+	cs.StartPursuit(t0)
+	cs.UpdatePursuit(Place{State: "USA", Zone: "territorial_sea"}, t0)
+	if ch, err := cs.Release(); ch || err != nil {
+		t.Fatalf("release before the hand-over: %v %v", ch, err)
+	}
+	cs.HandOver(t0)
+	if ch, err := cs.Release(); !ch || err != nil || !slices.Equal(cs.Markings.RelTo, []string{"state:MEX", "state:USA"}) {
+		t.Fatalf("release after the hand-over: %v %v %v", ch, err, cs.Markings.RelTo)
+	}
+	strict, _ := Open("c2", alert("MEX", "eez"), "HND", "MEX", t0)
+	strict.Markings, _ = MarkingsFor(strict, "SEMAR", 1, "AMBER+STRICT")
+	strict.StartPursuit(t0)
+	strict.UpdatePursuit(Place{State: "USA", Zone: "territorial_sea"}, t0)
+	strict.HandOver(t0)
+	if _, err := strict.Release(); !errors.Is(err, ErrNotReleasable) {
+		t.Errorf("AMBER+STRICT case handed to USCG: %v", err)
 	}
 }

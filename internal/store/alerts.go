@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/detect"
 	"accord/internal/ledger"
 )
@@ -17,11 +18,14 @@ import (
 // AlertRecordType is the ledger record type of behaviour alerts.
 const AlertRecordType = "alert"
 
-// AlertMarking is the marking an alert carries: the agency whose feeds it was derived from and
-// the TLP 2.0 level (the most restrictive of those feeds).
+// AlertMarking is the marking an alert carries: the agency whose feeds it was derived from,
+// the TLP 2.0 level (the most restrictive of those feeds) and the releasability (REL TO;
+// empty: for GREEN the whole community, for AMBER the originator only). The rules are those of
+// [access.CanRead]; every read of alerts enforces them in its SQL ([Store.Alerts]).
 type AlertMarking struct {
 	Originator string
 	TLP        string
+	RelTo      []access.Target
 }
 
 // AlertQuery selects alerts. Zero fields do not filter.
@@ -43,6 +47,11 @@ type AlertQuery struct {
 func (s *Store) PutAlert(ctx context.Context, a detect.Alert, m AlertMarking, actor ledger.Actor) (int64, error) {
 	if a.ID == "" || a.Kind == "" || len(a.MMSI) == 0 {
 		return 0, fmt.Errorf("store alert: id, kind and mmsi are required (got id %q kind %q, %d vessels)", a.ID, a.Kind, len(a.MMSI))
+	}
+	for _, t := range m.RelTo {
+		if err := t.Validate(); err != nil {
+			return 0, fmt.Errorf("store alert %s: %w", a.ID, err)
+		}
 	}
 	body, err := json.Marshal(a)
 	if err != nil {
@@ -74,6 +83,9 @@ ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severit
 				return ledger.Event{}, fmt.Errorf("store alert %s vessel %d: %w", a.ID, mm, err)
 			}
 		}
+		if err := putRelTo(ctx, s, tx, "alert", a.ID, m.RelTo); err != nil {
+			return ledger.Event{}, fmt.Errorf("store alert %s releasability: %w", a.ID, err)
+		}
 		action := "alert.raise"
 		if n > 0 {
 			action = "alert.update"
@@ -87,10 +99,11 @@ ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severit
 	})
 }
 
-// Alerts returns the alerts q selects, newest end first.
-func (s *Store) Alerts(ctx context.Context, q AlertQuery) ([]detect.Alert, error) {
-	var where []string
-	var args []any
+// Alerts returns the alerts q selects that u may read, newest end first. Releasability is part
+// of the query (row level, [markedVisible]): an alert u may not read is never fetched.
+func (s *Store) Alerts(ctx context.Context, u access.User, q AlertQuery) ([]detect.Alert, error) {
+	vis, args := markedVisible("alert", "alerts", u)
+	where := []string{vis}
 	if !q.From.IsZero() {
 		where, args = append(where, "end_ms >= ?"), append(args, q.From.UnixMilli())
 	}
@@ -111,10 +124,7 @@ func (s *Store) Alerts(ctx context.Context, q AlertQuery) ([]detect.Alert, error
 	if limit <= 0 {
 		limit = 1000
 	}
-	query := "SELECT body FROM alerts"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
+	query := "SELECT body FROM alerts WHERE " + strings.Join(where, " AND ")
 	query += " ORDER BY end_ms DESC, id LIMIT " + strconv.Itoa(limit)
 	rows, err := s.ReadDB().QueryContext(ctx, s.Rebind(query), args...)
 	if err != nil {
@@ -134,6 +144,25 @@ func (s *Store) Alerts(ctx context.Context, q AlertQuery) ([]detect.Alert, error
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// Alert returns the alert id if u may read it, or an error wrapping ErrNotFound (a missing and
+// a non-releasable alert look alike).
+func (s *Store) Alert(ctx context.Context, u access.User, id string) (detect.Alert, error) {
+	vis, args := markedVisible("alert", "alerts", u)
+	var body string
+	err := s.ReadDB().QueryRowContext(ctx, s.Rebind(`SELECT body FROM alerts WHERE id = ? AND `+vis), append([]any{id}, args...)...).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return detect.Alert{}, fmt.Errorf("alert %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return detect.Alert{}, fmt.Errorf("alert %s: %w", id, err)
+	}
+	var a detect.Alert
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		return detect.Alert{}, fmt.Errorf("alert %s: stored body: %w", id, err)
+	}
+	return a, nil
 }
 
 // alertSource lets ledger verification check every alert against its last ledger entry.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/detect"
 	"accord/internal/ledger"
 )
@@ -46,7 +47,8 @@ func TestAlerts(t *testing.T) {
 			if e.Action != "alert.update" || e.RecordType != AlertRecordType || e.RecordID != "a1" {
 				t.Errorf("ledger entry %+v", e)
 			}
-			all, err := s.Alerts(ctx, AlertQuery{})
+			reader := access.User{ID: 9, Name: "w", Agency: "USCG", State: "USA", Roles: []access.Role{access.RoleWatchOfficer}}
+			all, err := s.Alerts(ctx, reader, AlertQuery{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,7 +68,7 @@ func TestAlerts(t *testing.T) {
 				{AlertQuery{HasBox: true, MinLon: -90, MaxLon: -80, MinLat: 15, MaxLat: 20}, 1},
 				{AlertQuery{Limit: 1}, 1},
 			} {
-				got, err := s.Alerts(ctx, c.q)
+				got, err := s.Alerts(ctx, reader, c.q)
 				if err != nil {
 					t.Fatal(err)
 				}

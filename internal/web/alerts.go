@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/detect"
 )
 
@@ -23,16 +25,58 @@ type AlertQuery struct {
 }
 
 // AlertReader reads the alerts of the behaviour detectors, newest end first. It must be safe
-// for concurrent use.
+// for concurrent use and enforce releasability for u in its queries (the alert's originator,
+// TLP and REL TO, under the rules of package access): an alert u may not read is never
+// returned, and Alert answers it with an error wrapping Config.NotFound, like a missing one.
 type AlertReader interface {
-	Alerts(ctx context.Context, q AlertQuery) ([]detect.Alert, error)
+	Alerts(ctx context.Context, u access.User, q AlertQuery) ([]detect.Alert, error)
+	Alert(ctx context.Context, u access.User, id string) (detect.Alert, error)
 }
 
-// handleAlerts serves GET /api/v1/alerts?from&to&kind&mmsi&bbox&limit. Without from and to it
-// answers the alerts of the last TrackWindow (24 h by default). Each alert is the detector's
-// JSON: id, kind, severity, mmsi (list), start, end, lat, lon, state, zone, authority,
-// shore_nm, place, detail, note, open and evidence (positions).
-func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) error {
+// withUser wraps a handler of the picture (vessels, feeds, alerts, cases) that needs a
+// logged-in user: a session cookie (with X-CSRF-Token on changes) or an API bearer token
+// (auth.go). Anonymous requests are answered 401. Without a session store nobody can log in,
+// and the route answers 503: the picture is never served to anonymous clients.
+func (s *Server) withUser(h func(w http.ResponseWriter, r *http.Request, u access.User) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.cfg.Intel.Sessions == nil {
+			return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "this server has no user store: nobody can log in, so the picture is not served"}
+		}
+		u, _, err := s.authenticate(r)
+		if err != nil {
+			return err
+		}
+		return h(w, r, u)
+	}
+}
+
+// loggedIn is withUser for handlers that do not need the user (the vessel picture and the
+// feeds, which every logged-in user reads).
+func (s *Server) loggedIn(h func(w http.ResponseWriter, r *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return s.withUser(func(w http.ResponseWriter, r *http.Request, _ access.User) error { return h(w, r) })
+}
+
+// handleAlert serves GET /api/v1/alerts/{id}: one alert the user may read (404 otherwise).
+func (s *Server) handleAlert(w http.ResponseWriter, r *http.Request, u access.User) error {
+	if s.cfg.Alerts == nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "this server runs no behaviour detectors"}
+	}
+	a, err := s.cfg.Alerts.Alert(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		if s.cfg.NotFound != nil && errors.Is(err, s.cfg.NotFound) {
+			return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such alert"}
+		}
+		return fmt.Errorf("alert: %w", err)
+	}
+	writeJSON(w, http.StatusOK, "application/json", a)
+	return nil
+}
+
+// handleAlerts serves GET /api/v1/alerts?from&to&kind&mmsi&bbox&limit: the alerts the user may
+// read. Without from and to it answers the alerts of the last TrackWindow (24 h by default).
+// Each alert is the detector's JSON: id, kind, severity, mmsi (list), start, end, lat, lon,
+// state, zone, authority, shore_nm, place, detail, note, open and evidence (positions).
+func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request, u access.User) error {
 	if s.cfg.Alerts == nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "this server runs no behaviour detectors"}
 	}
@@ -79,7 +123,7 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) error {
 	if aq.Limit, err = parseLimit(q, 1000, 10000); err != nil {
 		return err
 	}
-	alerts, err := s.cfg.Alerts.Alerts(r.Context(), aq)
+	alerts, err := s.cfg.Alerts.Alerts(r.Context(), u, aq)
 	if err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}

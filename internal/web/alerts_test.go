@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/detect"
 )
 
@@ -15,7 +16,16 @@ type fakeAlerts struct {
 	got    []AlertQuery
 }
 
-func (f *fakeAlerts) Alerts(ctx context.Context, q AlertQuery) ([]detect.Alert, error) {
+func (f *fakeAlerts) Alert(ctx context.Context, u access.User, id string) (detect.Alert, error) {
+	for _, a := range f.alerts {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return detect.Alert{}, errNotFound
+}
+
+func (f *fakeAlerts) Alerts(ctx context.Context, u access.User, q AlertQuery) ([]detect.Alert, error) {
 	f.got = append(f.got, q)
 	var out []detect.Alert
 	for _, a := range f.alerts {
@@ -69,6 +79,20 @@ func TestAlertsRoute(t *testing.T) {
 		code, msg := apiError(t, w)
 		if w.Code != 400 || code != CodeBadRequest || !strings.Contains(msg, c.want) {
 			t.Errorf("%s: %d %s %q, want 400 naming %q", c.target, w.Code, code, msg, c.want)
+		}
+	}
+	if w := get(t, s, "/api/v1/alerts/a2"); w.Code != 200 || !strings.Contains(w.Body.String(), `"id":"a2"`) {
+		t.Errorf("one alert: %d %s", w.Code, w.Body)
+	}
+	if w := get(t, s, "/api/v1/alerts/a9"); w.Code != 404 {
+		t.Errorf("missing alert: %d %s", w.Code, w.Body)
+	}
+	for _, target := range []string{"/api/v1/alerts", "/api/v1/alerts/a1"} {
+		if w := get(t, s, target, "Authorization", "Bearer wrong"); w.Code != 401 {
+			t.Errorf("%s with a wrong token: %d", target, w.Code)
+		}
+		if w := get(t, s, target, "Cookie", "x=y"); w.Code != 401 {
+			t.Errorf("%s anonymous: %d", target, w.Code)
 		}
 	}
 	s2, _ := newTestServer(t, nil)

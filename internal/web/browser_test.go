@@ -260,7 +260,18 @@ func TestBrowserE2E(t *testing.T) {
 // uiAlerts serves a fixed list of alerts, whatever the query.
 type uiAlerts []detect.Alert
 
-func (f uiAlerts) Alerts(ctx context.Context, q AlertQuery) ([]detect.Alert, error) { return f, nil }
+func (f uiAlerts) Alerts(ctx context.Context, u access.User, q AlertQuery) ([]detect.Alert, error) {
+	return f, nil
+}
+
+func (f uiAlerts) Alert(ctx context.Context, u access.User, id string) (detect.Alert, error) {
+	for _, a := range f {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return detect.Alert{}, errNotFound
+}
 
 // movingFleet is a VesselReader of n synthetic vessels that move with time: vessel i starts at
 // a fixed pseudo-random place in the Gulf of Mexico and Caribbean box and steams on a constant

@@ -89,7 +89,11 @@ type Config struct {
 	// Alerts serves /api/v1/alerts (behaviour alerts); nil: that route answers 503.
 	Alerts AlertReader
 	// Intel enables login and the intelligence routes (intel.go, auth.go); zero: left out.
+	// Its Sessions also authenticate the picture routes (vessels, feeds, alerts, cases), which
+	// need a logged-in user: without Sessions they answer 503.
 	Intel IntelConfig
+	// Cases serves the interdiction-case routes (cases.go); nil: they answer 503.
+	Cases CaseStore
 	// Oversight enables the oversight view (oversight.go); zero: its routes answer 503.
 	Oversight OversightConfig
 }
@@ -172,16 +176,17 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /metrics", s.handleMetrics)
 
 	s.api("GET /api/openapi.yaml", s.handleOpenAPI)
-	s.api("GET /api/v1/vessels", s.handleVessels)
-	s.api("GET /api/v1/vessels/{mmsi}", s.handleVessel)
-	s.api("GET /api/v1/vessels/{mmsi}/track", s.handleTrack)
-	s.api("GET /api/v1/feeds", s.handleFeeds)
+	s.api("GET /api/v1/vessels", s.loggedIn(s.handleVessels))
+	s.api("GET /api/v1/vessels/{mmsi}", s.loggedIn(s.handleVessel))
+	s.api("GET /api/v1/vessels/{mmsi}/track", s.loggedIn(s.handleTrack))
+	s.api("GET /api/v1/feeds", s.loggedIn(s.handleFeeds))
 	s.api("GET /api/v1/where", s.handleWhere)
 	s.api("GET /api/v1/zones", s.handleZones)
 	s.api("GET /api/v1/ledger/checkpoint", s.handleLedgerCheckpoint)
 	s.api("GET /api/v1/ledger/proof/inclusion", s.handleLedgerInclusion)
 	s.api("GET /api/v1/ledger/proof/consistency", s.handleLedgerConsistency)
-	s.api("GET /api/v1/alerts", s.handleAlerts)
+	s.api("GET /api/v1/alerts", s.withUser(s.handleAlerts))
+	s.api("GET /api/v1/alerts/{id}", s.withUser(s.handleAlert))
 	s.registerIntelRoutes()
 	s.registerOperationRoutes()
 	s.registerCaseRoutes()

@@ -23,6 +23,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/ingest"
 	"accord/internal/vessel"
 )
@@ -125,6 +126,32 @@ func testFeeds() fakeFeeds {
 	}
 }
 
+// testToken is the API token of testUser in the servers of newTestServer; get sends it unless
+// the request names its own Authorization or Cookie header.
+const testToken = "test-token"
+
+var testUser = access.User{ID: 1, Name: "watch", Agency: "SEMAR", State: "MEX", Roles: []access.Role{access.RoleWatchOfficer}}
+
+// fakeSessions knows one API token, testToken, of testUser.
+type fakeSessions struct{}
+
+func (fakeSessions) Authenticate(ctx context.Context, name, password string) (access.User, error) {
+	return access.User{}, access.ErrUnauthenticated
+}
+
+func (fakeSessions) Issue(ctx context.Context, u access.User, kind, label string, ttl time.Duration) (string, string, time.Time, error) {
+	return "", "", time.Time{}, errors.New("fake sessions issue nothing")
+}
+
+func (fakeSessions) Session(ctx context.Context, token string) (access.User, string, []byte, error) {
+	if token != testToken {
+		return access.User{}, "", nil, access.ErrUnauthenticated
+	}
+	return testUser, "token", nil, nil
+}
+
+func (fakeSessions) Revoke(ctx context.Context, u access.User, token string) error { return nil }
+
 func newTestServer(t testing.TB, mod func(*Config)) (*Server, *fakeStore) {
 	t.Helper()
 	st := testStore()
@@ -134,6 +161,7 @@ func newTestServer(t testing.TB, mod func(*Config)) (*Server, *fakeStore) {
 		Feeds:    testFeeds(),
 		Now:      func() time.Time { return t0.Add(time.Minute) },
 		Static:   fstest.MapFS{},
+		Intel:    IntelConfig{Sessions: fakeSessions{}},
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -146,6 +174,9 @@ func get(t testing.TB, h http.Handler, target string, hdr ...string) *httptest.R
 	r := httptest.NewRequest(http.MethodGet, target, nil)
 	for i := 0; i+1 < len(hdr); i += 2 {
 		r.Header.Set(hdr[i], hdr[i+1])
+	}
+	if r.Header.Get("Authorization") == "" && r.Header.Get("Cookie") == "" {
+		r.Header.Set("Authorization", "Bearer "+testToken)
 	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
