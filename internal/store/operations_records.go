@@ -363,10 +363,9 @@ func (s *Store) LiaisonFollowUps(ctx context.Context, u *access.User, endedBefor
 	var out []LiaisonFollowUp
 	for _, r := range recs {
 		f := LiaisonFollowUp{Record: r}
-		var d string
-		err := s.ReadDB().QueryRowContext(ctx, s.Rebind(`SELECT decision FROM policy_decisions WHERE operation_id = ? ORDER BY decided_ms DESC, id DESC LIMIT 1`), r.ID).Scan(&d)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("liaison %s: %w", r.ID, err)
+		d, err := s.latestDecision(ctx, r.ID)
+		if err != nil {
+			return nil, err
 		}
 		if d != policy.Allow {
 			continue
@@ -394,16 +393,26 @@ func (s *Store) LiaisonFollowUps(ctx context.Context, u *access.User, endedBefor
 // returns how many reminders it recorded. Safe to call often and concurrently: a meeting
 // already reminded is skipped (ErrAlreadyRecorded inside the write is not an error here).
 func (s *Store) RemindLiaisonReports(ctx context.Context, now time.Time, actor ledger.Actor) (int, error) {
-	fs, err := s.LiaisonFollowUps(ctx, nil, now, 0)
+	// Only the meetings that ended without a report or a reminder: the query stays small however
+	// many meetings the node has seen.
+	recs, err := s.scanOperations(ctx, s.Rebind(`SELECT `+opCols+` FROM operations o WHERE o.type = ? AND o.end_ms < ?
+ AND NOT EXISTS (SELECT 1 FROM liaison_reports r WHERE r.operation_id = o.id)
+ AND NOT EXISTS (SELECT 1 FROM liaison_reminders m WHERE m.operation_id = o.id)
+ ORDER BY o.end_ms, o.id LIMIT 1000`), string(ops.LiaisonMeeting), now.UnixMilli())
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, f := range fs {
-		if f.Report != nil || f.Reminder != nil {
+	for _, r := range recs {
+		d, err := s.latestDecision(ctx, r.ID)
+		if err != nil {
+			return n, err
+		}
+		if d != policy.Allow {
 			continue
 		}
-		rem := LiaisonReminder{OperationID: f.ID, Due: f.Due, SentAt: now.UTC(), To: f.Op.States()}
+		due, _ := ops.LiaisonReportDue(r.Op)
+		rem := LiaisonReminder{OperationID: r.ID, Due: due, SentAt: now.UTC(), To: r.Op.States()}
 		if _, err := s.recordReminder(ctx, rem, actor); errors.Is(err, ErrAlreadyRecorded) {
 			continue
 		} else if err != nil {
@@ -412,6 +421,19 @@ func (s *Store) RemindLiaisonReports(ctx context.Context, now time.Time, actor l
 		n++
 	}
 	return n, nil
+}
+
+// latestDecision is the latest policy decision on an operation, "" when none.
+func (s *Store) latestDecision(ctx context.Context, id string) (string, error) {
+	var d string
+	err := s.ReadDB().QueryRowContext(ctx, s.Rebind(`SELECT decision FROM policy_decisions WHERE operation_id = ? ORDER BY decided_ms DESC, id DESC LIMIT 1`), id).Scan(&d)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("decision of %s: %w", id, err)
+	}
+	return d, nil
 }
 
 func (s *Store) recordReminder(ctx context.Context, rem LiaisonReminder, actor ledger.Actor) (int64, error) {

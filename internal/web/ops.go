@@ -534,6 +534,8 @@ type consentJSON struct {
 	Scope       ops.Consent          `json:"scope"` // the scope asked for
 	Status      string               `json:"status"`
 	Decision    *consentDecisionJSON `json:"decision"`
+	// CanAnswer says whether the requesting user may answer (or, once granted, revoke) it.
+	CanAnswer bool `json:"can_answer"`
 	// Operation summarises the operation (inbox only).
 	Operation *operationSummaryJSON `json:"operation,omitempty"`
 }
@@ -650,7 +652,6 @@ func (s *Server) writeOperation(w http.ResponseWriter, r *http.Request, status i
 
 // handleOperation is GET /api/v1/operations/{id}.
 func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, u access.User, o *opsState) error {
-	s.remind(r.Context(), o)
 	return s.writeOperation(w, r, http.StatusOK, u, o, r.PathValue("id"))
 }
 
@@ -739,6 +740,7 @@ func (s *Server) handleConsentInbox(w http.ResponseWriter, r *http.Request, u ac
 	out := []consentJSON{}
 	for _, c := range cs {
 		j := newConsentJSON(c, now)
+		j.CanAnswer = s.mayAnswer(u, o, c.Request) == nil
 		if rec, err := o.cfg.Store.OperationRecordByID(r.Context(), c.Request.OperationID); err == nil {
 			// The addressed state is in the operation's audience: it reads the operation.
 			sum, err := s.summary(r.Context(), o, rec)
@@ -762,6 +764,7 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request, u access.
 		return err
 	}
 	j := newConsentJSON(c, s.cfg.Now())
+	j.CanAnswer = s.mayAnswer(u, o, c.Request) == nil
 	if rec, err := o.cfg.Store.OperationRecordByID(r.Context(), c.Request.OperationID); err == nil {
 		sum, err := s.summary(r.Context(), o, rec)
 		if err != nil {

@@ -430,6 +430,15 @@ func TestOperationsNoLeak(t *testing.T) {
 		if got, want := inbox("sre-legal"), inbox("sre"); !slices.Equal(got, want) {
 			t.Errorf("legal inbox %v, want %v", got, want)
 		}
+		var one consentJSON
+		e.want(200, "sre", "GET", "/api/v1/consents/"+mexReq, nil, &one)
+		if !one.CanAnswer || one.Operation == nil {
+			t.Errorf("SRE on its request: %+v", one)
+		}
+		e.want(200, "sedena", "GET", "/api/v1/consents/"+mexReq, nil, &one)
+		if one.CanAnswer {
+			t.Error("SEDENA may answer SRE's request")
+		}
 		if got, want := inbox("dos"), []string{usaReq}; !slices.Equal(got, want) {
 			t.Errorf("USA inbox %v, want %v", got, want)
 		}
@@ -465,7 +474,7 @@ func TestConsentWorkflow(t *testing.T) {
 		}
 		var p opDetail
 		e.want(201, "semar", "POST", "/api/v1/operations", jointPatrolJSON, &p)
-		mexReq, usaReq := p.consentOf(t, "MEX"), p.consentOf(t, "USA")
+		mexReq := p.consentOf(t, "MEX")
 		e.clk.Add(time.Hour)
 
 		// Refusals of the wrong approver: 403 (same state, other authority, or no approver role).
@@ -509,7 +518,7 @@ func TestConsentWorkflow(t *testing.T) {
 
 		// A wider area than the one asked cannot be granted.
 		e.want(201, "semar", "POST", "/api/v1/operations", jointPatrolJSON, &p)
-		mexReq, usaReq = p.consentOf(t, "MEX"), p.consentOf(t, "USA")
+		mexReq, usaReq := p.consentOf(t, "MEX"), p.consentOf(t, "USA")
 		if rec := e.do("sre", "POST", "/api/v1/consents/"+mexReq+"/decision", map[string]any{"granted": true, "scope": map[string]any{"area": square(-108.5, 23.5, -106.5, 25.5)}}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "scope.area") {
 			t.Errorf("wider area: %d %s", rec.Code, rec.Body)
 		}
