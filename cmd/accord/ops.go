@@ -7,30 +7,26 @@ import (
 	"time"
 
 	"accord/internal/jurisdiction"
-	"accord/internal/ledger"
 	"accord/internal/policy"
 	"accord/internal/store"
 	"accord/internal/web"
 )
 
-// liaisonReminderInterval is how often `accord serve` records the reminders of liaison
-// reports that became due.
-const liaisonReminderInterval = time.Minute
+// sweepInterval is how often `accord serve` does the time-driven work of the operation routes
+// (liaison reminders, decisions after a consent expired).
+const sweepInterval = time.Minute
 
 // enableOperations turns on the operation routes of handler over st (docs/operations.md) and
-// records liaison reminders every liaisonReminderInterval until ctx ends.
+// sweeps them every sweepInterval until ctx ends.
 func enableOperations(ctx context.Context, handler *web.Server, st *store.Store, pop func() (policy.Population, error), log *slog.Logger) {
 	handler.EnableOperations(web.OpsConfig{Store: st, AlreadyRecorded: store.ErrAlreadyRecorded,
 		AlreadyDecided: store.ErrAlreadyDecided, Population: pop})
 	go func() {
-		system := ledger.Actor{User: "system", Agency: "node", State: "node"}
-		t := time.NewTicker(liaisonReminderInterval)
+		t := time.NewTicker(sweepInterval)
 		defer t.Stop()
 		for {
-			if n, err := st.RemindLiaisonReports(ctx, time.Now(), system); err != nil && ctx.Err() == nil {
-				log.Warn("liaison reminders", "err", err)
-			} else if n > 0 {
-				log.Info("liaison reminders recorded", "count", n)
+			if err := handler.Sweep(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("operations sweep", "err", err)
 			}
 			select {
 			case <-ctx.Done():

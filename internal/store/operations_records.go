@@ -423,6 +423,36 @@ func (s *Store) RemindLiaisonReports(ctx context.Context, now time.Time, actor l
 	return n, nil
 }
 
+// ConsentsExpiredSinceDecision returns the operations (at most 1000, by id) with a granted,
+// unrevoked consent whose expiry has passed at now but came after the operation's latest policy
+// decision: their recorded decision still counts on a consent that is gone, and they must be
+// decided again. With only non-empty, only that operation is considered.
+func (s *Store) ConsentsExpiredSinceDecision(ctx context.Context, now time.Time, only string) ([]string, error) {
+	q := `SELECT DISTINCT r.operation_id FROM consent_decisions d JOIN consent_requests r ON r.id = d.request_id
+WHERE d.granted = 1 AND d.revoked_ms IS NULL AND d.expires_ms IS NOT NULL AND d.expires_ms <= ?
+ AND d.expires_ms > COALESCE((SELECT max(p.decided_ms) FROM policy_decisions p WHERE p.operation_id = r.operation_id), 0)`
+	args := []any{now.UnixMilli()}
+	if only != "" {
+		q += ` AND r.operation_id = ?`
+		args = append(args, only)
+	}
+	q += ` ORDER BY r.operation_id LIMIT 1000`
+	rows, err := s.ReadDB().QueryContext(ctx, s.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("expired consents: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("expired consents: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // latestDecision is the latest policy decision on an operation, "" when none.
 func (s *Store) latestDecision(ctx context.Context, id string) (string, error) {
 	var d string

@@ -53,6 +53,7 @@ type OpsStore interface {
 	LiaisonReport(ctx context.Context, operationID string) (ops.LiaisonReport, error)
 	LiaisonFollowUps(ctx context.Context, u *access.User, endedBefore time.Time, limit int) ([]ops.FollowUp, error)
 	RemindLiaisonReports(ctx context.Context, now time.Time, actor ledger.Actor) (int, error)
+	ConsentsExpiredSinceDecision(ctx context.Context, now time.Time, only string) ([]string, error)
 	RecordOutcome(ctx context.Context, o ops.Outcome, actor ledger.Actor) (int64, error)
 	Outcome(ctx context.Context, operationID string) (ops.Outcome, error)
 }
@@ -652,6 +653,10 @@ func (s *Server) writeOperation(w http.ResponseWriter, r *http.Request, status i
 
 // handleOperation is GET /api/v1/operations/{id}.
 func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, u access.User, o *opsState) error {
+	if _, err := o.cfg.Store.OperationFor(r.Context(), u, r.PathValue("id")); err == nil {
+		// Only for a reader: the answer shows no decision resting on a consent that expired.
+		s.redecideExpired(r.Context(), o, r.PathValue("id"))
+	}
 	return s.writeOperation(w, r, http.StatusOK, u, o, r.PathValue("id"))
 }
 
@@ -1042,6 +1047,41 @@ func (s *Server) handleOutcome(w http.ResponseWriter, r *http.Request, u access.
 		s.log.Warn("force used above the authorised ceiling", "operation", rec.ID, "used", out.ForceUsed, "authorised", out.AuthorisedForce)
 	}
 	return s.writeOperation(w, r, http.StatusCreated, u, o, rec.ID)
+}
+
+// Sweep does the time-driven work of the operation routes at the server's clock: it records the
+// reminders of liaison reports that became due (once per meeting) and decides again every
+// operation whose consent expired after its latest decision. `accord serve` calls it
+// periodically; it returns the first error after doing what it could.
+func (s *Server) Sweep(ctx context.Context) error {
+	o, err := s.opsState()
+	if err != nil {
+		return nil // the operation routes are off
+	}
+	_, rerr := o.cfg.Store.RemindLiaisonReports(ctx, s.cfg.Now(), o.cfg.System)
+	return errors.Join(rerr, s.redecideExpired(ctx, o, ""))
+}
+
+// redecideExpired decides again the operations (only: that one) whose consent expired after
+// their latest decision, as the system. Errors are logged and returned.
+func (s *Server) redecideExpired(ctx context.Context, o *opsState, only string) error {
+	now := s.cfg.Now().UTC()
+	ids, err := o.cfg.Store.ConsentsExpiredSinceDecision(ctx, now, only)
+	if err != nil {
+		s.log.Warn("expired consents", "err", err)
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		d, err := s.redecide(ctx, o, id, now, o.cfg.System)
+		if err != nil {
+			s.log.Warn("deciding again after a consent expired", "operation", id, "err", err)
+			errs = append(errs, err)
+			continue
+		}
+		s.log.Info("operation decided again: a consent expired", "operation", id, "decision", d.Decision)
+	}
+	return errors.Join(errs...)
 }
 
 // remind records the reminders of liaison reports that became due (once per meeting). A

@@ -721,3 +721,58 @@ func TestOutcomes(t *testing.T) {
 		}
 	})
 }
+
+// TestConsentExpiry: when a consent expires after the operation was allowed, the operation is
+// decided again (by the system, once), on reading it or at the periodic sweep.
+func TestConsentExpiry(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		e := newOpsEnv(t, st)
+		allowed := func() string {
+			var p opDetail
+			e.want(201, "semar", "POST", "/api/v1/operations", jointPatrolJSON, &p)
+			e.want(200, "sre", "POST", "/api/v1/consents/"+p.consentOf(t, "MEX")+"/decision", `{"granted":true,"expires":"2026-05-02T00:00:00Z"}`, nil)
+			var a consentAnswerJSON
+			e.want(200, "dos", "POST", "/api/v1/consents/"+p.consentOf(t, "USA")+"/decision", `{"granted":true}`, &a)
+			if a.Decision.Decision.Decision != policy.Allow {
+				t.Fatalf("not allowed: %+v", a.Decision.Decision)
+			}
+			return p.ID
+		}
+		read, swept := allowed(), allowed()
+		e.clk.Set(time.Date(2026, 5, 1, 23, 0, 0, 0, time.UTC))
+		seq := e.ledgerSize()
+		if err := e.srv.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var d opDetail
+		e.want(200, "uscg", "GET", "/api/v1/operations/"+read, nil, &d)
+		e.wantActions(seq) // not expired yet
+		e.clk.Set(time.Date(2026, 5, 2, 1, 0, 0, 0, time.UTC))
+		e.want(200, "uscg", "GET", "/api/v1/operations/"+read, nil, &d)
+		e.wantActions(seq, "policy.decide")
+		if d.Decision.Decision != policy.NeedsConsent || len(d.Decision.RequiredConsents) != 1 || d.Decision.RequiredConsents[0].State != "MEX" {
+			t.Fatalf("after the expiry: %+v", d.Decision)
+		}
+		if d.Consents[0].Status != "expired" && d.Consents[1].Status != "expired" {
+			t.Errorf("no expired request in %+v", d.Consents)
+		}
+		seq = e.ledgerSize()
+		e.want(200, "uscg", "GET", "/api/v1/operations/"+read, nil, &d)
+		if rec := e.do("pnc", "GET", "/api/v1/operations/"+swept, nil); rec.Code != 404 {
+			t.Fatalf("third state: %d", rec.Code)
+		}
+		e.wantActions(seq) // decided again once; a reader of another state triggers nothing
+		if err := e.srv.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.wantActions(seq, "policy.decide")
+		e.want(200, "uscg", "GET", "/api/v1/operations/"+swept, nil, &d)
+		if d.Decision.Decision != policy.NeedsConsent {
+			t.Fatalf("swept: %+v", d.Decision)
+		}
+		if err := e.srv.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.wantActions(seq, "policy.decide")
+	})
+}
