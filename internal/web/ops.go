@@ -879,6 +879,10 @@ func (s *Server) handleConsentDecision(w http.ResponseWriter, r *http.Request, u
 			writeInvalid(w, err)
 			return nil
 		}
+		if d.Scope.Authority == "" {
+			// Asked of any authority of the state (a flag state): the approver's agency consents.
+			d.Scope.Authority = u.Agency
+		}
 		if req.Expires != "" {
 			t, err := time.Parse(time.RFC3339, req.Expires)
 			if err != nil {

@@ -69,8 +69,9 @@ var _ OpsStore = (*store.Store)(nil)
 func newOpsEnv(t *testing.T, st *store.Store) *opsEnv {
 	ctx := context.Background()
 	sv := st.Sovereignty()
-	if err := sv.Seed(ctx, append(slices.Clone(access.SeedStates), access.State{Code: "GTM", Name: "Guatemala"}),
-		append(slices.Clone(access.SeedAgencies), access.Agency{Code: "PNC", State: "GTM", Name: "Policía Nacional Civil"})); err != nil {
+	if err := sv.Seed(ctx, append(slices.Clone(access.SeedStates), access.State{Code: "GTM", Name: "Guatemala"}, access.State{Code: "PAN", Name: "Panama"}),
+		append(slices.Clone(access.SeedAgencies), access.Agency{Code: "PNC", State: "GTM", Name: "Policía Nacional Civil"},
+			access.Agency{Code: "AMP", State: "PAN", Name: "Autoridad Marítima de Panamá"})); err != nil {
 		t.Fatal(err)
 	}
 	e := &opsEnv{t: t, st: st, clk: &opsClock{now: opsT0.Add(-72 * time.Hour)}, tokens: map[string]string{}}
@@ -95,6 +96,8 @@ func newOpsEnv(t *testing.T, st *store.Store) *opsEnv {
 		{"pnc", "PNC", []access.Role{access.RoleApprover, access.RoleAnalyst, access.RoleOversight}}, // a third state
 		{"senado", "Senado", []access.Role{access.RoleOversight}},                                    // MEX oversight
 		{"monitor", "SRE", []access.Role{access.RoleMonitor}},                                        // MEX human-rights monitor
+		{"senate", "Senado", []access.Role{access.RoleApprover}},                                     // the Mexican Senate's approver
+		{"amp", "AMP", []access.Role{access.RoleApprover}},                                           // Panama, a flag state
 	}
 	for _, u := range users {
 		au, err := sv.AddUser(ctx, store.System, store.NewUser{Name: u.name, Agency: u.agency, Roles: u.roles, Password: "correct horse battery"})
@@ -774,5 +777,68 @@ func TestConsentExpiry(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.wantActions(seq, "policy.decide")
+	})
+}
+
+// TestConsentRouting: each required consent goes to its authority and only an approver acting
+// for it answers: the flag state (any authority of Panama) for a boarding on the high seas, the
+// Senate (not SRE) for foreign troops, SRE for the host consent.
+func TestConsentRouting(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		e := newOpsEnv(t, st)
+		boarding := `{"type":"maritime_interdiction","location":{"lat":25,"lon":-85},"start":"2026-05-01T06:00:00Z","end":"2026-05-01T18:00:00Z",
+ "participants":[{"state":"MEX","agency":"SEMAR","kind":"ship","count":1,"armed":true,"role":"boarding"}],"force_level":3,
+ "target_vessel":{"flag":"PAN"},"corroboration":{"independent_sources":2,"best_grade":"B2"}}`
+		var b opDetail
+		e.want(201, "semar", "POST", "/api/v1/operations", boarding, &b)
+		if b.Decision.Decision != policy.NeedsConsent || len(b.Consents) != 1 || b.Consents[0].State != "PAN" || b.Consents[0].Role != policy.RoleFlag {
+			t.Fatalf("boarding: %+v", b)
+		}
+		var inbox struct {
+			Consents []consentJSON `json:"consents"`
+		}
+		e.want(200, "amp", "GET", "/api/v1/consents", nil, &inbox)
+		if len(inbox.Consents) != 1 || !inbox.Consents[0].CanAnswer || inbox.Consents[0].Authority != "" {
+			t.Fatalf("Panama's inbox: %+v", inbox.Consents)
+		}
+		// Panama reads the operation it is asked about.
+		e.want(200, "amp", "GET", "/api/v1/operations/"+b.ID, nil, nil)
+		var a consentAnswerJSON
+		e.want(200, "amp", "POST", "/api/v1/consents/"+b.Consents[0].ID+"/decision", `{"granted":true,"conditions":["crew treated per UNCLOS art. 110"]}`, &a)
+		if a.Decision.Decision.Decision != policy.Allow {
+			t.Fatalf("after the flag state's consent: %+v", a.Decision.Decision)
+		}
+
+		visit := `{"type":"training_visit","location":{"lat":19.4,"lon":-99.1},"start":"2026-05-01T06:00:00Z","end":"2026-05-10T18:00:00Z","force_level":1,
+ "participants":[{"state":"MEX","agency":"SEDENA","kind":"troops","count":50,"armed":false,"role":"host"},{"state":"USA","agency":"DoD","kind":"troops","count":20,"armed":false,"role":"trainers"}]}`
+		var v opDetail
+		e.want(201, "semar", "POST", "/api/v1/operations", visit, &v)
+		var senateReq, hostReq string
+		for _, c := range v.Consents {
+			switch c.Role {
+			case policy.RoleSenate:
+				senateReq = c.ID
+			case policy.RoleHost:
+				hostReq = c.ID
+			}
+		}
+		if senateReq == "" || hostReq == "" {
+			t.Fatalf("training visit requests %+v", v.Consents)
+		}
+		for _, tc := range []struct {
+			user, req string
+			status    int
+		}{
+			{"sre", senateReq, 403}, {"senate", hostReq, 403}, {"amp", senateReq, 404},
+			{"senate", senateReq, 200}, {"sre", hostReq, 200},
+		} {
+			if rec := e.do(tc.user, "POST", "/api/v1/consents/"+tc.req+"/decision", `{"granted":true}`); rec.Code != tc.status {
+				t.Errorf("%s answers %s: %d, want %d: %s", tc.user, tc.req, rec.Code, tc.status, rec.Body)
+			}
+		}
+		e.want(200, "semar", "GET", "/api/v1/operations/"+v.ID, nil, &v)
+		if v.Decision.Decision != policy.Allow {
+			t.Fatalf("after the Senate and SRE: %+v", v.Decision)
+		}
 	})
 }
