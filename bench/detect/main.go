@@ -58,7 +58,7 @@ type capture struct {
 	cur       *batch
 	positions int64
 	statics   int64
-	mmsi      map[uint32]struct{}
+	mmsi      map[uint32]struct{} // distinct MMSIs (from the static reports)
 	simNow    time.Time
 	// snapshots for the progress lines, updated per batch
 	doneN, doneT atomic.Int64
@@ -90,7 +90,6 @@ func (c *capture) Position(p vessel.Position, classB bool) ([]string, error) {
 	if classB {
 		p.MsgType = 18
 	}
-	c.mmsi[p.MMSI] = struct{}{}
 	c.simNow = p.Time
 	c.add(event{pos: p})
 	return nil, nil
@@ -98,6 +97,10 @@ func (c *capture) Position(p vessel.Position, classB bool) ([]string, error) {
 
 func (c *capture) Static(s vessel.Static) ([]string, error) {
 	c.statics++
+	// Every vessel sends static data with its first position and after each change of
+	// identity, so the MMSIs of static reports are those of the positions (a tenth as many
+	// map insertions).
+	c.mmsi[s.MMSI] = struct{}{}
 	c.add(event{static: true, st: s})
 	return nil, nil
 }

@@ -39,7 +39,7 @@ type Detector struct {
 	byIMO  map[uint32]imoSeen
 	// idPairs are the MMSI pairs already reported for one IMO number
 	idPairs map[uint64]bool
-	grid    map[int64][]*track
+	grid    map[int64]*gridCell
 	pairs   map[uint64]*pair
 
 	cellLat, cellLon float64
@@ -72,7 +72,7 @@ func New(cfg Config, loc Locator, ports Ports, emit func(Alert)) (*Detector, err
 		emit = func(Alert) {}
 	}
 	d := &Detector{cfg: cfg, loc: loc, ports: ports, emit: emit,
-		tracks: make(map[uint32]*track), byIMO: make(map[uint32]imoSeen), idPairs: make(map[uint64]bool), grid: make(map[int64][]*track), pairs: make(map[uint64]*pair),
+		tracks: make(map[uint32]*track), byIMO: make(map[uint32]imoSeen), idPairs: make(map[uint64]bool), grid: make(map[int64]*gridCell), pairs: make(map[uint64]*pair),
 		watchMMSI: map[uint32]bool{}, watchZone: map[string]bool{}, evictAfter: 7 * 86400}
 	r := max(cfg.Encounter.MaxDistanceM, cfg.Encounter.RendezvousM) * 1.05
 	d.cellLat = r / 111000

@@ -31,33 +31,48 @@ func (d *Detector) cellOf(lat, lon float64) int64 {
 	return int64(math.Floor(lat/d.cellLat))<<32 | int64(uint32(int32(math.Floor(lon/d.cellLon))))
 }
 
+// gridCell holds the vessels of one cell of the encounter grid, each with a copy of its last
+// report, so that a look at the cell reads one contiguous slice.
+type gridCell struct{ m []gridEntry }
+
+type gridEntry struct {
+	tr       *track
+	t        int64   // Unix seconds
+	lat, lon float64 // degrees
+	vx, vy   float64 // metres per second east and north
+}
+
 func (d *Detector) ungrid(tr *track) {
-	cell := d.grid[tr.cell]
-	last := len(cell) - 1
-	moved := cell[last]
-	cell[tr.slot] = moved
-	moved.slot = tr.slot
-	cell[last] = nil
-	cell = cell[:last]
-	if len(cell) == 0 {
+	gc := tr.gcell
+	last := len(gc.m) - 1
+	moved := gc.m[last]
+	gc.m[tr.slot] = moved
+	moved.tr.slot = tr.slot
+	gc.m[last] = gridEntry{}
+	gc.m = gc.m[:last]
+	if last == 0 {
 		delete(d.grid, tr.cell)
-	} else {
-		d.grid[tr.cell] = cell
 	}
-	tr.inGrid = false
+	tr.inGrid, tr.gcell = false, nil
 }
 
 func (d *Detector) regrid(tr *track, f fix) {
+	e := gridEntry{tr: tr, t: f.t, lat: f.lat, lon: f.lon, vx: tr.vx, vy: tr.vy}
 	c := d.cellOf(f.lat, f.lon)
 	if tr.inGrid {
 		if tr.cell == c {
+			tr.gcell.m[tr.slot] = e
 			return
 		}
 		d.ungrid(tr)
 	}
-	cell := d.grid[c]
-	tr.cell, tr.slot, tr.inGrid = c, int32(len(cell)), true
-	d.grid[c] = append(cell, tr)
+	gc := d.grid[c]
+	if gc == nil {
+		gc = &gridCell{}
+		d.grid[c] = gc
+	}
+	tr.cell, tr.gcell, tr.slot, tr.inGrid = c, gc, int32(len(gc.m)), true
+	gc.m = append(gc.m, e)
 }
 
 // encounters keeps the grid current and, every Encounter.CheckEvery per vessel, pairs the
@@ -105,16 +120,21 @@ func (d *Detector) encounters(tr *track, f fix) {
 	seen := 0
 	for di := int32(-1); di <= 1; di++ {
 		for dj := int32(-1); dj <= 1; dj++ {
-			for _, o := range d.grid[int64(ci+di)<<32|int64(uint32(cj+dj))] {
-				if o == tr || f.t-o.last.t > 600 || o.last.t-f.t > 600 {
+			gc := d.grid[int64(ci+di)<<32|int64(uint32(cj+dj))]
+			if gc == nil {
+				continue
+			}
+			for i := range gc.m {
+				e := &gc.m[i]
+				if e.tr == tr || f.t-e.t > 600 || e.t-f.t > 600 {
 					continue
 				}
 				if seen++; seen > cfg.MaxNeighbours {
 					d.stats.PairsCapped++
 					return
 				}
-				if dist, ok := near.of(o); ok {
-					d.together(tr, f, o, dist)
+				if dist, ok := near.at(e.t, e.lat, e.lon, e.vx, e.vy); ok {
+					d.together(tr, f, e.tr, dist)
 				}
 			}
 		}
@@ -132,15 +152,21 @@ type near struct {
 // (equirectangular: the distances of interest are under a kilometre), and whether it is
 // within n.r and o's report is at most 10 minutes from n.f.
 func (n *near) of(o *track) (float64, bool) {
-	dt := float64(n.f.t - o.last.t)
+	return n.at(o.last.t, o.last.lat, o.last.lon, o.vx, o.vy)
+}
+
+// at is [near.of] for a report at time t (Unix seconds) and place lat, lon (degrees) made at
+// vx, vy metres per second east and north.
+func (n *near) at(t int64, lat, lon, vx, vy float64) (float64, bool) {
+	dt := float64(n.f.t - t)
 	if dt > 600 || dt < -600 {
 		return 0, false
 	}
-	dy := (o.last.lat-n.f.lat)*n.my + o.vy*dt
+	dy := (lat-n.f.lat)*n.my + vy*dt
 	if dy > n.r || dy < -n.r {
 		return 0, false
 	}
-	dx := (o.last.lon-n.f.lon)*n.mx + o.vx*dt
+	dx := (lon-n.f.lon)*n.mx + vx*dt
 	if dx > n.r || dx < -n.r {
 		return 0, false
 	}

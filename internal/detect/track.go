@@ -115,7 +115,8 @@ type track struct {
 	nearPort  bool
 	pairs     []*pair // pairs this vessel is in now (at most Encounter.MaxPairs)
 	cell      int64
-	slot      int32
+	gcell     *gridCell // the cell (key cell) while inGrid
+	slot      int32     // index in gcell.m
 	inGrid    bool
 	lastCheck int64
 	// velocity of the last report east and north, metres per second (0 when not reported),
