@@ -587,6 +587,11 @@ type operationJSON struct {
 	Consents        []consentJSON     `json:"consent_requests"`
 	Liaison         *liaisonJSON      `json:"liaison,omitempty"`
 	Outcome         *ops.Outcome      `json:"outcome"`
+	// CanReport and CanRecordOutcome say whether the requesting user may now submit the
+	// liaison report and record the outcome (an agency of the operation, once it has begun,
+	// not yet done).
+	CanReport        bool `json:"can_report"`
+	CanRecordOutcome bool `json:"can_record_outcome"`
 }
 
 func (s *Server) operationDetail(ctx context.Context, u access.User, o *opsState, id string) (operationJSON, error) {
@@ -618,7 +623,9 @@ func (s *Server) operationDetail(ctx context.Context, u access.User, o *opsState
 		return j, err
 	}
 	for _, c := range cs {
-		j.Consents = append(j.Consents, newConsentJSON(c, now))
+		cj := newConsentJSON(c, now)
+		cj.CanAnswer = c.Request.State == u.State && s.mayAnswer(u, o, c.Request) == nil
+		j.Consents = append(j.Consents, cj)
 	}
 	if due, ok := ops.LiaisonReportDue(rec.Op); ok {
 		lj := &liaisonJSON{Due: rfc3339(due)}
@@ -639,6 +646,9 @@ func (s *Server) operationDetail(ctx context.Context, u access.User, o *opsState
 	case !errors.Is(err, s.cfg.NotFound):
 		return j, err
 	}
+	acts := participantOf(u, rec) && !now.Before(rec.Op.Start)
+	j.CanReport = acts && j.Liaison != nil && j.Liaison.Report == nil
+	j.CanRecordOutcome = acts && j.Outcome == nil
 	return j, nil
 }
 

@@ -230,7 +230,9 @@ type opDetail struct {
 		Due    string `json:"due"`
 		Status string `json:"status"`
 	} `json:"liaison"`
-	Outcome *ops.Outcome `json:"outcome"`
+	Outcome          *ops.Outcome `json:"outcome"`
+	CanReport        bool         `json:"can_report"`
+	CanRecordOutcome bool         `json:"can_record_outcome"`
 }
 
 // consentOf returns the id of the operation's request to state.
@@ -629,6 +631,15 @@ func TestLiaisonReports(t *testing.T) {
 				t.Errorf("%s reads the liaison follow-up: %d", u, rec.Code)
 			}
 		}
+		var before opDetail
+		e.want(200, "dea", "GET", "/api/v1/operations/"+m.ID, nil, &before)
+		if !before.CanReport || !before.CanRecordOutcome {
+			t.Errorf("DEA may report and record the outcome: %v %v", before.CanReport, before.CanRecordOutcome)
+		}
+		e.want(200, "sre", "GET", "/api/v1/operations/"+m.ID, nil, &before)
+		if before.CanReport || before.CanRecordOutcome {
+			t.Error("SRE (not of the meeting) may report")
+		}
 		// The report: by a participating agency; invalid reports name the field.
 		if rec := e.do("sre", "POST", "/api/v1/operations/"+m.ID+"/report", `{"summary":"x","attendees":["a"]}`); rec.Code != 403 {
 			t.Errorf("report by a non-participant: %d %s", rec.Code, rec.Body)
@@ -641,7 +652,7 @@ func TestLiaisonReports(t *testing.T) {
 		e.want(201, "dea", "POST", "/api/v1/operations/"+m.ID+"/report",
 			`{"summary":"Exchange on precursor shipments through Manzanillo.","attendees":["SSPC liaison officer","DEA attaché","SRE representative"],"agreements":["monthly meeting"]}`, &d)
 		e.wantActions(seq, "liaison.report")
-		if d.Liaison == nil || d.Liaison.Status != ops.LiaisonSubmitted {
+		if d.Liaison == nil || d.Liaison.Status != ops.LiaisonSubmitted || d.CanReport {
 			t.Fatalf("after the report: %+v", d.Liaison)
 		}
 		if got := overdue("senado"); len(got) != 0 {
