@@ -181,3 +181,50 @@ func FuzzReadUserZones(f *testing.F) {
 		}
 	})
 }
+
+// TestMapFeatures checks the treaty line and Western Gap features of the real data: the gap
+// covers its known high-seas points and none of the two states' EEZs around it.
+func TestMapFeatures(t *testing.T) {
+	e := testEngine(t)
+	fs := e.MapFeatures(1.0 / 16)
+	var lines, gaps int
+	covers := func(g Geometry, lat, lon float64) bool {
+		for _, poly := range g.Coordinates.([][][][2]float64) {
+			r := poly[0]
+			if lon >= r[0][0] && lon < r[1][0] && lat >= r[0][1] && lat < r[2][1] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range fs {
+		if f.Type != "Feature" || f.Properties["source"] == "" {
+			t.Errorf("feature %+v lacks type or source", f.Properties)
+		}
+		switch f.Properties["kind"] {
+		case KindTreatyLine:
+			lines++
+			ls := f.Geometry.Coordinates.([][][2]float64)
+			if f.Geometry.Type != "MultiLineString" || len(ls) < 2 || f.Properties["north"] != "USA" || f.Properties["south"] != "MEX" {
+				t.Errorf("treaty line %s with %d lines, properties %v", f.Geometry.Type, len(ls), f.Properties)
+			}
+		case KindWesternGap:
+			gaps++
+			for _, p := range [][2]float64{{25.70, -92.30}, {25.60, -91.60}} {
+				if !covers(f.Geometry, p[0], p[1]) {
+					t.Errorf("Western Gap does not cover %v", p)
+				}
+			}
+			for _, p := range [][2]float64{{24.0, -92.3}, {27.5, -92.3}, {25.3, -88.0}} {
+				if covers(f.Geometry, p[0], p[1]) {
+					t.Errorf("Western Gap covers %v (an EEZ or the Eastern Gap)", p)
+				}
+			}
+		default:
+			t.Errorf("unknown kind %q", f.Properties["kind"])
+		}
+	}
+	if lines != 1 || gaps != 1 {
+		t.Errorf("%d treaty line features and %d Western Gap features; want 1 and 1", lines, gaps)
+	}
+}

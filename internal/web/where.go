@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -23,6 +25,15 @@ type Locator interface {
 	// on a raster of cellDeg degrees.
 	WriteZonesGeoJSON(w io.Writer, cellDeg float64) error
 }
+
+// MapFeaturer is implemented by a Locator that also has boundaries to draw over the zones
+// (package jurisdiction's *Engine): treaty lines (property kind "treaty_line") and the Western
+// Gap (kind "western_gap"), each with a "source". GET /api/v1/zones appends them.
+type MapFeaturer interface {
+	MapFeatures(cellDeg float64) []jurisdiction.Feature
+}
+
+var _ MapFeaturer = (*jurisdiction.Engine)(nil)
 
 // ErrLocatorLoading is what a Config.Jurisdiction function returns (possibly wrapped) while the
 // engine is still loading; the API answers 503 with a "retry" message.
@@ -94,8 +105,49 @@ func (s *Server) handleWhere(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// zonesWithFeatures renders the locator's zones FeatureCollection with its map features (treaty
+// lines, the Western Gap; see MapFeaturer) appended to "features"; the collection's other
+// members are kept.
+func zonesWithFeatures(l Locator) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := l.WriteZonesGeoJSON(&buf, zonesCellDeg); err != nil {
+		return nil, err
+	}
+	var fc map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &fc); err != nil {
+		return nil, fmt.Errorf("zones GeoJSON: %w", err)
+	}
+	var features []json.RawMessage
+	if f, ok := fc["features"]; ok {
+		if err := json.Unmarshal(f, &features); err != nil {
+			return nil, fmt.Errorf("zones GeoJSON features: %w", err)
+		}
+	}
+	var extra []jurisdiction.Feature
+	if mf, ok := l.(MapFeaturer); ok {
+		extra = mf.MapFeatures(zonesCellDeg)
+	}
+	for _, f := range extra {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return nil, fmt.Errorf("map feature %q: %w", f.Properties["kind"], err)
+		}
+		features = append(features, b)
+	}
+	if features == nil {
+		features = []json.RawMessage{}
+	}
+	b, err := json.Marshal(features)
+	if err != nil {
+		return nil, err
+	}
+	fc["features"] = b
+	return json.Marshal(fc)
+}
+
 // handleZones answers GET /api/v1/zones: every state's zones as GeoJSON for the map,
-// simplified to a 1/16° raster, with the data attribution.
+// simplified to a 1/16° raster, with the data attribution, followed by the treaty lines and the
+// Western Gap (properties kind "treaty_line" / "western_gap" and source).
 func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) error {
 	if err := rejectUnknown(r.URL.Query()); err != nil {
 		return err
@@ -107,12 +159,12 @@ func (s *Server) handleZones(w http.ResponseWriter, r *http.Request) error {
 	ws := &s.where
 	ws.mu.Lock()
 	if ws.loc != l || ws.zones == nil {
-		var buf bytes.Buffer
-		if err := l.WriteZonesGeoJSON(&buf, zonesCellDeg); err != nil {
+		body, err := zonesWithFeatures(l)
+		if err != nil {
 			ws.mu.Unlock()
 			return err
 		}
-		ws.loc, ws.zones = l, buf.Bytes()
+		ws.loc, ws.zones = l, body
 	}
 	body := ws.zones
 	ws.mu.Unlock()

@@ -27,8 +27,18 @@ func (f *fakeLocator) Lookup(lat, lon float64) jurisdiction.Answer {
 
 func (f *fakeLocator) WriteZonesGeoJSON(w io.Writer, cellDeg float64) error {
 	f.renders.Add(1)
-	_, err := fmt.Fprintf(w, `{"type":"FeatureCollection","attribution":"OSM","cell_deg":%g,"features":[]}`, cellDeg)
+	_, err := fmt.Fprintf(w, `{"type":"FeatureCollection","attribution":"OSM","cell_deg":%g,"features":[`+
+		`{"type":"Feature","properties":{"state":"MEX","territory":"","zone":"eez"},"geometry":{"type":"MultiPolygon","coordinates":[]}}]}`, cellDeg)
 	return err
+}
+
+func (f *fakeLocator) MapFeatures(cellDeg float64) []jurisdiction.Feature {
+	return []jurisdiction.Feature{
+		{Type: "Feature", Properties: map[string]string{"kind": jurisdiction.KindTreatyLine, "source": "NOAA", "north": "USA", "south": "MEX"},
+			Geometry: jurisdiction.Geometry{Type: "MultiLineString", Coordinates: [][][2]float64{{{-97.1, 25.9}, {-93.4, 26}}}}},
+		{Type: "Feature", Properties: map[string]string{"kind": jurisdiction.KindWesternGap, "source": "computed"},
+			Geometry: jurisdiction.Geometry{Type: "MultiPolygon", Coordinates: [][][][2]float64{{{{-93, 25.5}, {-92, 25.5}, {-92, 26}, {-93, 25.5}}}}}},
+	}
 }
 
 func TestWhere(t *testing.T) {
@@ -112,9 +122,28 @@ func TestZones(t *testing.T) {
 		if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/geo+json") {
 			t.Fatalf("GET /api/v1/zones: %d %s", w.Code, w.Header().Get("Content-Type"))
 		}
-		var fc map[string]any
-		if err := json.Unmarshal(w.Body.Bytes(), &fc); err != nil || fc["type"] != "FeatureCollection" || fc["cell_deg"] != zonesCellDeg {
-			t.Errorf("body %s (%v); want the locator's FeatureCollection at %g°", w.Body, err, zonesCellDeg)
+		var fc struct {
+			Type        string  `json:"type"`
+			Attribution string  `json:"attribution"`
+			CellDeg     float64 `json:"cell_deg"`
+			Features    []struct {
+				Properties map[string]string `json:"properties"`
+				Geometry   struct {
+					Type string `json:"type"`
+				} `json:"geometry"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &fc); err != nil || fc.Type != "FeatureCollection" || fc.CellDeg != zonesCellDeg || fc.Attribution != "OSM" {
+			t.Fatalf("body %s (%v); want the locator's FeatureCollection at %g° with its attribution", w.Body, err, zonesCellDeg)
+		}
+		// The zones first, then the map features with their kind and source.
+		var got []string
+		for _, f := range fc.Features {
+			got = append(got, f.Properties["zone"]+f.Properties["kind"]+"/"+f.Properties["source"]+"/"+f.Geometry.Type)
+		}
+		want := []string{"eez//MultiPolygon", "treaty_line/NOAA/MultiLineString", "western_gap/computed/MultiPolygon"}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("features %q; want %q", got, want)
 		}
 	}
 	if n := loc.renders.Load(); n != 1 {
