@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -202,6 +203,14 @@ func TestBrowserE2E(t *testing.T) {
 		Roles: []access.Role{access.RoleWatchOfficer}, Password: password}); err != nil {
 		t.Fatal(err)
 	}
+	// The alerts live in the store, read with the user's releasability, so that "Open case"
+	// opens a real case (routed to SEMAR: the first alert is in Mexico's EEZ).
+	for _, a := range alerts {
+		if _, err := db.PutAlert(context.Background(), a, store.AlertMarking{Originator: "SEMAR", TLP: "GREEN"},
+			ledger.Actor{User: "system", Agency: "SEMAR", State: "MEX"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// The ledger grows while the browser looks: an entry and a checkpoint every second, so the
 	// oversight page's second visit must verify a consistency proof.
 	if _, err := db.Ledger().Checkpoint(context.Background()); err != nil {
@@ -237,8 +246,8 @@ func TestBrowserE2E(t *testing.T) {
 	}()
 	defer grow.Wait()
 	defer stop()
-	s := New(Config{Vessels: st, NotFound: errNotFound, Jurisdiction: testJurisdiction(t, root), Alerts: alerts,
-		Intel: IntelConfig{Store: sv, Sessions: sv}, Ledger: db.Ledger(), LedgerNotFound: ledgersql.ErrNotFound},
+	s := New(Config{Vessels: storeNotFound{st}, NotFound: store.ErrNotFound, Jurisdiction: testJurisdiction(t, root), Alerts: storeAlertReader{db},
+		Cases: db, Intel: IntelConfig{Store: sv, Sessions: sv}, Ledger: db.Ledger(), LedgerNotFound: ledgersql.ErrNotFound},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s)
 	defer srv.Close()
@@ -255,6 +264,48 @@ func TestBrowserE2E(t *testing.T) {
 			t.Errorf("screenshot %s missing or too small (%v)", e.Name(), err)
 		}
 	}
+}
+
+// browserUser opens a store with the seed agencies and a SEMAR watch officer, and tells the
+// browser scripts who to sign in as (E2E_USER, E2E_PASSWORD): the picture needs a signed-in user.
+func browserUser(t *testing.T, user, password string) *store.Sovereignty {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sv := db.Sovereignty()
+	if err := sv.Seed(context.Background(), access.SeedStates, access.SeedAgencies); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.AddUser(context.Background(), store.System, store.NewUser{Name: user, Agency: "SEMAR",
+		Roles: []access.Role{access.RoleWatchOfficer}, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("E2E_USER", user)
+	t.Setenv("E2E_PASSWORD", password)
+	return sv
+}
+
+// storeNotFound makes a fake VesselReader's "not found" the store's, so that one NotFound
+// sentinel serves the vessels (fake) and the alerts and cases (real store).
+type storeNotFound struct{ *fakeStore }
+
+func (s storeNotFound) Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error) {
+	v, err := s.fakeStore.Vessel(ctx, mmsi)
+	if errors.Is(err, errNotFound) {
+		err = fmt.Errorf("vessel %d: %w", mmsi, store.ErrNotFound)
+	}
+	return v, err
+}
+
+func (s storeNotFound) Track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
+	p, err := s.fakeStore.Track(ctx, mmsi, from, to, limit)
+	if errors.Is(err, errNotFound) {
+		err = fmt.Errorf("vessel %d: %w", mmsi, store.ErrNotFound)
+	}
+	return p, err
 }
 
 // uiAlerts serves a fixed list of alerts, whatever the query.
@@ -338,7 +389,8 @@ func (f *movingFleet) Track(ctx context.Context, mmsi uint32, from, to time.Time
 func TestBrowserPerf10k(t *testing.T) {
 	root, node, browser := browserEnv(t)
 	fleet := &movingFleet{n: 10000, start: time.Now().Add(-time.Hour)}
-	s := New(Config{Vessels: fleet, NotFound: errNotFound}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sv := browserUser(t, "oficial.perf", "guardia de altamar 2026")
+	s := New(Config{Vessels: fleet, NotFound: errNotFound, Intel: IntelConfig{Store: sv, Sessions: sv}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	out := runNode(t, root, node, browser, "perf.mjs", srv.URL, screenshotDir(t, "perf"), 4*time.Minute)

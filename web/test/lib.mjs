@@ -89,6 +89,21 @@ export async function waitVessels(page, n = 1) {
   }, n, { timeout: timeoutMs, polling: 250 }).then((h) => h.jsonValue());
 }
 
+// signIn signs in as $E2E_USER with $E2E_PASSWORD on the sign-in page (the picture needs a
+// signed-in user: without a session the UI opens there), waits until the header names the user,
+// then goes to hash (default the map).
+export async function signIn(page, base, hash = '#/map') {
+  const user = process.env.E2E_USER, password = process.env.E2E_PASSWORD;
+  if (!user || !password) throw new Error('set E2E_USER and E2E_PASSWORD: the picture needs a signed-in user');
+  await page.goto(base + '/#/login', { waitUntil: 'load', timeout: timeoutMs });
+  await page.waitForSelector('#login-user', { timeout: timeoutMs });
+  await page.fill('#login-user', user);
+  await page.fill('#login-pass', password);
+  await page.click('#view-page form button[type=submit]');
+  await page.waitForSelector('#user-name', { timeout: timeoutMs });
+  if (hash) await page.goto(base + '/' + hash, { waitUntil: 'load', timeout: timeoutMs });
+}
+
 // finish prints the problems and exits non-zero when there are any.
 export function finish(problems) {
   if (problems.length) {

@@ -12,7 +12,7 @@
 // repaint of the whole map takes 300–800 ms on a loaded 2-core machine; three times that in
 // the forced-repaint window), fewer refreshes than the window allows, or vessels that did not
 // move.
-import { launch, guardedPage, cspViolations, shot, shotsDir, waitVessels, vesselsDrawn, finish, timeoutMs } from './lib.mjs';
+import { launch, guardedPage, cspViolations, shot, shotsDir, waitVessels, vesselsDrawn, finish, timeoutMs, signIn } from './lib.mjs';
 
 const [base, dirArg] = process.argv.slice(2);
 if (!base) {
@@ -66,8 +66,9 @@ async function measure(page, label, limit) {
 const problems = [];
 const browser = await launch();
 try {
-  const { page } = await guardedPage(browser, base, problems, { locale: 'en-US' });
-  await page.goto(base + '/', { waitUntil: 'load', timeout: timeoutMs });
+  // 401 from /me before signing in is expected: the picture needs a signed-in user.
+  const { page } = await guardedPage(browser, base, problems, { locale: 'en-US', allowStatus: (url, status) => status === 401 && new URL(url).pathname === '/api/v1/me' });
+  await signIn(page, base, '#/map');
   const n = await waitVessels(page, minVessels);
   console.log(`vessels on the map: ${n}`);
   await page.waitForTimeout(2500);

@@ -1,5 +1,6 @@
-// Alerts: the behaviour alerts of the detectors (GET /api/v1/alerts), newest first, with filters
-// and a button that opens an interdiction case for the competent authority (POST /api/v1/cases).
+// Alerts: the behaviour alerts of the detectors the user may read (GET /api/v1/alerts), newest
+// first, with filters and a button that opens an interdiction case for the competent authority
+// (POST /api/v1/cases); the opened case links to its page (#/cases/{id}).
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, fmtDateTime, fmtNumber } from '../i18n/index.js';
@@ -48,7 +49,7 @@ export const alertsPage = dataPage({
     const action = (a) => {
       const c = opened.get(a.id) ?? (a.case_id ? { id: a.case_id } : undefined);
       if (c instanceof Error) return errorView(c, { feature: t('alerts.openCaseFeature'), compact: true });
-      if (c) return h('a', { href: '#/cases', class: 'done' }, t('alerts.caseOpened', { id: c.id ?? '', authority: c.authority ?? a.authority ?? '' }));
+      if (c) return h('a', { href: `#/cases/${encodeURIComponent(c.id ?? '')}`, class: 'done' }, t('alerts.caseOpened', { id: c.id ?? '', authority: c.authority ?? a.authority ?? '' }));
       const b = h('button', { id: `open-case-${a.id}`, type: 'button', class: 'btn primary', 'aria-label': t('alerts.openCaseFor', { kind: t(`alertKinds.${a.kind}`), mmsi: (a.mmsi || []).join(', ') }) }, t('alerts.openCase'));
       b.addEventListener('click', () => openCase(a, b));
       return b;
