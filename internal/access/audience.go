@@ -70,8 +70,9 @@ func (u User) AudienceKeys() []string {
 
 // AggregateKeys returns the keys for views that show no record in full (the monitor's
 // aggregates and redacted lists): the audiences of u's agency and state, as if u held a
-// reading role, without the named-recipient key (TLP:RED goes to named readers only, so it is
-// never summarised for a monitor). A user without any role, or without an agency, has none.
+// reading role, without the named-recipient key: TLP:RED goes to named readers only, so a
+// monitor's views include a RED record only when the monitor's own agency originated it. A
+// user without any role, or without an agency, has none.
 func (u User) AggregateKeys() []string {
 	if len(u.Roles) == 0 || u.Agency == "" {
 		return nil

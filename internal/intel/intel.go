@@ -126,6 +126,22 @@ type Report struct {
 	CreatedBy   string    // user name
 }
 
+// RedactedReport is a report as a monitor sees it (access.RoleMonitor: aggregates and redacted
+// views only): who originated it, when, its level, discipline and grade, and in which state it
+// was observed; never its text, title, place name, source, entities, attachments or exact
+// position.
+type RedactedReport struct {
+	ID         int64
+	Observed   time.Time
+	Originator string
+	TLP        access.TLP
+	Discipline Discipline
+	Grade      access.Grade
+	// Location is carried only so that the view can derive the state of the place (a
+	// jurisdiction lookup); a redacted view must never show it.
+	Location *Point
+}
+
 // Validate checks the report.
 func (r *Report) Validate() error {
 	if err := r.Markings.Validate(); err != nil {

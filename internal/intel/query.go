@@ -27,7 +27,7 @@ type ReportFilter struct {
 	TLP        access.TLP // one level
 	From, To   time.Time  // From <= observed < To
 	BBox       *BBox      // map layer: reports located in the box
-	Text       string     // search: case-insensitive substring of title, text or place
+	Text       string     // search: words that must all occur (whole words, any case) in the title, text or place
 	EntityID   int64      // reports naming this entity
 	// Before continues a listing: only reports strictly before (BeforeObserved, BeforeID) in
 	// the listing order. Zero BeforeID: from the start.

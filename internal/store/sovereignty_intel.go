@@ -257,10 +257,24 @@ func (s *Sovereignty) reportQuery(keys []string, u access.User, f intel.ReportFi
 			o := f.BeforeObserved.UnixMilli()
 			add("a.observed <= ? AND (a.observed < ? OR a.report_id < ?)", o, o, f.BeforeID)
 		}
+		// The index that serves the first filter of discipline, originator, level (migration
+		// 0007); SQLite is told (it keeps no statistics on this table, and a wrong guess scans
+		// every row of the key), PostgreSQL chooses with its statistics.
+		from := "report_audience a"
+		if s.dialect != DialectPostgres {
+			switch {
+			case f.Discipline != "":
+				from += " INDEXED BY report_audience_discipline"
+			case f.Originator != "":
+				from += " INDEXED BY report_audience_originator"
+			case f.TLP != "":
+				from += " INDEXED BY report_audience_tlp"
+			}
+		}
 		var parts []string
 		var args []any
 		for i, k := range keys {
-			parts = append(parts, "SELECT observed, report_id FROM (SELECT a.observed, a.report_id FROM report_audience a WHERE "+
+			parts = append(parts, "SELECT observed, report_id FROM (SELECT a.observed, a.report_id FROM "+from+" WHERE "+
 				strings.Join(append([]string{"a.audience = ?"}, cond...), " AND ")+" ORDER BY a.observed DESC, a.report_id DESC"+lim+") k"+strconv.Itoa(i))
 			args = append(append(args, k), cargs...)
 		}

@@ -29,6 +29,8 @@ import (
 // intel.ErrConflict and access.ErrForbidden for bad input, duplicates and refused writes.
 type IntelStore interface {
 	Reports(ctx context.Context, u access.User, f intel.ReportFilter, via string) ([]intel.Report, error)
+	// RedactedReports is the monitor's list: no content, only reports u's agency could read.
+	RedactedReports(ctx context.Context, u access.User, f intel.ReportFilter) ([]intel.RedactedReport, error)
 	Report(ctx context.Context, u access.User, id int64, via string) (intel.Report, error)
 	CreateReport(ctx context.Context, actor access.User, r intel.Report, contents map[[32]byte][]byte) (int64, error)
 	Attachment(ctx context.Context, u access.User, reportID int64, sum [32]byte) ([]byte, error)
@@ -343,8 +345,22 @@ func reportFilter(q url.Values, search bool) (intel.ReportFilter, error) {
 	return f, nil
 }
 
+// monitorOnly reports whether u's roles allow aggregates and redacted views only
+// (access.RoleMonitor, rule 1 of package access).
+func monitorOnly(u access.User) bool { return u.Has(access.RoleMonitor) }
+
+// errMonitor answers a monitor's request for a full record or a view that would show content.
+var errMonitor = &Error{Status: http.StatusForbidden, Code: "forbidden",
+	Message: "the monitor role sees aggregates (/api/v1/aggregates) and the redacted report list (/api/v1/reports) only"}
+
 func (s *Server) handleReports(via string) func(http.ResponseWriter, *http.Request, access.User) error {
 	return func(w http.ResponseWriter, r *http.Request, u access.User) error {
+		if monitorOnly(u) {
+			if via == "search" {
+				return errMonitor
+			}
+			return s.handleRedactedReports(w, r, u)
+		}
 		f, err := reportFilter(r.URL.Query(), via == "search")
 		if err != nil {
 			return err
@@ -369,9 +385,68 @@ func (s *Server) handleReports(via string) func(http.ResponseWriter, *http.Reque
 	}
 }
 
+// redactedJSON is a report in the monitor's view: no title, text, place, source, markings
+// beyond originator and level, entities, attachments or position. place_state is the state in
+// whose land or waters the report was observed (the jurisdiction engine's answer; "" on the
+// high seas, when the report has no position or when the server has no engine).
+type redactedJSON struct {
+	ID         int64  `json:"id"`
+	Observed   string `json:"observed"`
+	Originator string `json:"originator"`
+	TLP        string `json:"tlp"`
+	Discipline string `json:"discipline"`
+	Grade      string `json:"grade"`
+	PlaceState string `json:"place_state"`
+}
+
+// handleRedactedReports is GET /api/v1/reports for a monitor: the redacted rows of the reports
+// the monitor's agency could read, with the list's filters except box and entity.
+func (s *Server) handleRedactedReports(w http.ResponseWriter, r *http.Request, u access.User) error {
+	q := r.URL.Query()
+	if q.Has("bbox") || q.Has("entity") {
+		return errMonitor
+	}
+	f, err := reportFilter(q, false)
+	if err != nil {
+		return err
+	}
+	rs, err := s.cfg.Intel.Store.RedactedReports(r.Context(), u, f)
+	if err != nil {
+		return s.intelErr(err)
+	}
+	var loc Locator
+	if s.cfg.Jurisdiction != nil {
+		if l, err := s.cfg.Jurisdiction(); err == nil {
+			loc = l
+		}
+	}
+	out := struct {
+		Redacted bool           `json:"redacted"`
+		Reports  []redactedJSON `json:"reports"`
+		Next     string         `json:"next,omitempty"`
+	}{Redacted: true, Reports: make([]redactedJSON, 0, len(rs))}
+	for _, rep := range rs {
+		j := redactedJSON{ID: rep.ID, Observed: rfc3339(rep.Observed), Originator: rep.Originator, TLP: string(rep.TLP),
+			Discipline: string(rep.Discipline), Grade: rep.Grade.String()}
+		if loc != nil && rep.Location != nil {
+			j.PlaceState = loc.Lookup(rep.Location.Lat, rep.Location.Lon).State
+		}
+		out.Reports = append(out.Reports, j)
+	}
+	if len(rs) == f.Limit && len(rs) > 0 {
+		last := rs[len(rs)-1]
+		out.Next = fmt.Sprintf("%d.%d", last.Observed.UnixMilli(), last.ID)
+	}
+	writeJSON(w, http.StatusOK, "application/json", out)
+	return nil
+}
+
 // handleReportsMap is the map layer: located reports in a box, as GeoJSON points carrying
 // only what the map shows.
 func (s *Server) handleReportsMap(w http.ResponseWriter, r *http.Request, u access.User) error {
+	if monitorOnly(u) {
+		return errMonitor
+	}
 	q := r.URL.Query()
 	if q.Get("bbox") == "" {
 		return badRequest("bbox is required, e.g. bbox=-100,5,-60,32")
@@ -419,6 +494,9 @@ func (s *Server) handleReportsMap(w http.ResponseWriter, r *http.Request, u acce
 }
 
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request, u access.User) error {
+	if monitorOnly(u) {
+		return errMonitor
+	}
 	id, err := parseID(r.PathValue("id"), "report id")
 	if err != nil {
 		return err
@@ -432,6 +510,9 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request, u access.U
 }
 
 func (s *Server) handleAttachment(w http.ResponseWriter, r *http.Request, u access.User) error {
+	if monitorOnly(u) {
+		return errMonitor
+	}
 	id, err := parseID(r.PathValue("id"), "report id")
 	if err != nil {
 		return err

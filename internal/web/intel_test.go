@@ -359,11 +359,51 @@ func TestAPILeakMatrix(t *testing.T) {
 				}
 				return got
 			}
+			if u.role == "monitor" {
+				// Redacted list: the agency's reach (no RED unless the agency originated it),
+				// no content; search, map and single reports are refused.
+				rec := call(t, srv, "GET", "/api/v1/reports?limit=1000", nil, bearer)
+				var body struct {
+					Redacted bool             `json:"redacted"`
+					Reports  []map[string]any `json:"reports"`
+				}
+				if json.Unmarshal(rec.Body.Bytes(), &body); rec.Code != 200 || !body.Redacted {
+					t.Fatalf("monitor list as %s: %d %s", u.name, rec.Code, rec.Body)
+				}
+				got := map[int64]bool{}
+				for _, r := range body.Reports {
+					id := int64(r["id"].(float64))
+					got[id] = true
+					var keys []string
+					for k := range r {
+						keys = append(keys, k)
+					}
+					slices.Sort(keys)
+					if want := []string{"discipline", "grade", "id", "observed", "originator", "place_state", "tlp"}; !slices.Equal(keys, want) {
+						t.Errorf("monitor %s: redacted row %d has fields %v, want exactly %v", u.name, id, keys, want)
+					}
+				}
+				for id := range reportMark {
+					cases++
+					if want := apiOracle("analyst", u.agency, u.state, "", reportMark[id]); got[id] != want {
+						t.Errorf("monitor list as %s: report %d (%+v) received=%v, agency may read=%v", u.name, id, reportMark[id], got[id], want)
+					}
+				}
+				for _, target := range []string{"/api/v1/reports/search?q=APIWORD", "/api/v1/reports/map?bbox=-95,17,-93,19", "/api/v1/reports?bbox=-95,17,-93,19"} {
+					cases++
+					if rec := call(t, srv, "GET", target, nil, bearer); rec.Code != 403 {
+						t.Errorf("%s as monitor %s: %d, want 403", target, u.name, rec.Code)
+					}
+				}
+			}
 			for _, path := range []struct{ target, key string }{
 				{"/api/v1/reports?limit=1000", "reports"},
 				{"/api/v1/reports/search?q=APIWORD&limit=1000", "reports"},
 				{"/api/v1/reports/map?bbox=-95,17,-93,19&limit=1000", "features"},
 			} {
+				if u.role == "monitor" {
+					break
+				}
 				got := listIDs(path.target, path.key)
 				for id := range reportMark {
 					cases++
@@ -382,7 +422,11 @@ func TestAPILeakMatrix(t *testing.T) {
 			for id := range reportMark {
 				cases += 2
 				rec := call(t, srv, "GET", "/api/v1/reports/"+strconv.FormatInt(id, 10), nil, bearer)
-				if (rec.Code == 200) != wantR(id) || (rec.Code != 200 && rec.Code != 404) {
+				if u.role == "monitor" {
+					if rec.Code != 403 {
+						t.Errorf("GET report %d as monitor %s: %d, want 403", id, u.name, rec.Code)
+					}
+				} else if (rec.Code == 200) != wantR(id) || (rec.Code != 200 && rec.Code != 404) {
 					t.Errorf("GET report %d as %s: %d, releasable=%v", id, u.name, rec.Code, wantR(id))
 				}
 				if rec.Code == 404 && !strings.Contains(rec.Body.String(), "no such record") {
