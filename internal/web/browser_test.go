@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"math"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -306,6 +308,114 @@ func (s storeNotFound) Track(ctx context.Context, mmsi uint32, from, to time.Tim
 		err = fmt.Errorf("vessel %d: %w", mmsi, store.ErrNotFound)
 	}
 	return p, err
+}
+
+// nightDepartureWait is how long after t the simulator's planted go-fast leaves (internal/sim:
+// it departs at the first moment at or after t+10 min when local time in Quintana Roo, UTC−5,
+// lies between 20:00 and 02:00).
+func nightDepartureWait(t time.Time) time.Duration {
+	dep := t.Add(10 * time.Minute)
+	local := dep.UTC().Add(-5 * time.Hour)
+	tod := time.Duration(local.Hour())*time.Hour + time.Duration(local.Minute())*time.Minute + time.Duration(local.Second())*time.Second
+	if tod >= 20*time.Hour || tod < 2*time.Hour {
+		return 10 * time.Minute
+	}
+	return 10*time.Minute + 20*time.Hour - tod
+}
+
+// TestBrowserScenarios plays the acceptance scenarios of the web UI (web/test/e2e.mjs with
+// E2E_SCENARIOS=1) against the real `accord serve`, built from this tree, fed by the simulator
+// (scenario "planted": a go-fast runs into the Mexican territorial sea off Quintana Roo) through
+// the live detectors, with users added by `accord user add`: a SEMAR watch officer sees the
+// go-fast enter Mexican waters and opens a case; a DEA analyst proposes a joint patrol on
+// Mexican territory; the SRE approver grants consent for a smaller area and the decision
+// changes; the language switches; the inspector's oversight view verifies the ledger. The
+// simulator's speed-up is chosen so that the go-fast crosses the 12 nm line about 100 s after
+// start, whatever the time of day. Screenshots go to $ACCORD_SCREENSHOTS/scenarios.
+func TestBrowserScenarios(t *testing.T) {
+	root, node, browser := browserEnv(t)
+	testJurisdiction(t, root) // skips (fails under CI) without the boundary data
+	bin := filepath.Join(t.TempDir(), "accord")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/accord")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/accord: %v\n%s", err, out)
+	}
+	data := t.TempDir()
+	const password = "contraseña de prueba 2026"
+	for _, u := range [][3]string{
+		{"oficial.semar", "SEMAR", "watch_officer"},
+		{"analista.dea", "DEA", "analyst"},
+		{"aprobador.sre", "SRE", "approver"},
+		{"inspectora", "Senado", "oversight"},
+	} {
+		cmd := exec.Command(bin, "user", "add", "--data", data, "--name", u[0], "--agency", u[1], "--role", u[2])
+		cmd.Env = append(os.Environ(), "ACCORD_PASSWORD="+password)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("accord user add %s: %v\n%s", u[0], err, out)
+		}
+	}
+	// Simulated seconds until the go-fast is in the territorial sea: its departure, then about
+	// 93 min at 38–42 kn from 63 nm out (measured: 5,590 s).
+	start := time.Now()
+	simSeconds := (nightDepartureWait(start) + 5600*time.Second).Seconds()
+	speedup := math.Max(60, simSeconds/100)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var logs strings.Builder
+	srv := exec.Command(bin, "serve", "--data", data, "--listen", addr, "--simulate", "planted",
+		"--speedup", strconv.FormatFloat(speedup, 'f', 1, 64), "--log-level", "warn")
+	srv.Dir = root // boundaries (node_modules/@geo-maps) and ../shared/data/ports are found from here
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		srv.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- srv.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			srv.Process.Kill()
+			<-done
+		}
+		t.Logf("accord serve output:\n%s", logs.String())
+	}()
+	t.Logf("accord serve on %s, simulator speed-up %.0f (go-fast departs in %v of simulated time)", addr, speedup, nightDepartureWait(start))
+	base := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("accord serve not healthy after 60 s: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	shots := screenshotDir(t, "scenarios")
+	t.Setenv("E2E_SCENARIOS", "1")
+	t.Setenv("E2E_PASSWORD", password)
+	runNode(t, root, node, browser, "e2e.mjs", base, shots, 8*time.Minute)
+	entries, _ := os.ReadDir(shots)
+	n := 0
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && strings.HasPrefix(e.Name(), "s") && fi.Size() >= 5000 {
+			n++
+		}
+	}
+	if n < 13 {
+		t.Errorf("expected 13 scenario screenshots in %s, found %d", shots, n)
+	}
 }
 
 // uiAlerts serves a fixed list of alerts, whatever the query.

@@ -25,6 +25,11 @@ if (!base) {
 }
 const dir = shotsDir(dirArg);
 
+// With E2E_SCENARIOS=1 the script plays the acceptance scenarios of the web UI against a real
+// `accord serve --simulate planted` (TestBrowserScenarios; see scenarios() at the end) instead
+// of the checks below.
+if (process.env.E2E_SCENARIOS) await scenarios(base, dir);
+
 // alertsChecks: the queue lists the alerts, the kind filter narrows it, and "Open case" either
 // opens a case or says why it cannot (the cases back end may not be on this server).
 async function alertsChecks(page) {
@@ -278,3 +283,236 @@ try {
   await browser.close();
 }
 finish(problems);
+
+// ---- Acceptance scenarios (E2E_SCENARIOS=1) ---------------------------------------------------
+//
+// Against `accord serve --simulate planted --speedup N` with the live detectors, a SQLite store and
+// these users (password $E2E_PASSWORD): oficial.semar (SEMAR, watch officer), analista.dea (DEA,
+// analyst), aprobador.sre (SRE, approver), inspectora (Senado, oversight). Screenshots s01…:
+//   1. The SEMAR watch officer signs in, sees the simulated go-fast on the map while it runs in
+//      Mexico's EEZ, sees its zone-entry alert when it enters the Mexican territorial sea, and opens
+//      a case from the alert queue; the case goes to SEMAR.
+//   2. The DEA analyst (English) proposes a joint patrol on Mexican territory (place picked on the
+//      map, then typed): the decision shown is "Needs consent" of SRE/GANSEG (Mexico).
+//   3. The SRE approver (Spanish) grants consent for a smaller box than the area asked: the page
+//      shows the decision before ("Needs consent") and after (the consent does not cover the
+//      operation's place: denied), and the analyst's operations page shows the new decision.
+//   4. The language switches between Spanish and English on the approver's page and back.
+//   Then the inspector's oversight page: the ledger verifies and counts the operation.
+async function scenarios(base, dir) {
+  const problems = [];
+  const check = (ok, msg) => { if (!ok) problems.push(msg); };
+  const password = process.env.E2E_PASSWORD;
+  const browser = await launch();
+  let n = 1;
+  const snap = async (page, name) => shot(page, dir, `s${String(n++).padStart(2, '0')}-${name}`);
+  const allow401 = (url, status) => status === 401 && /\/api\/v1\/(me|login)$/.test(new URL(url).pathname);
+  const pages = [];
+  const poll = async (what, fn, ms) => {
+    const until = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > until) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  // get reads the API as the page's signed-in user.
+  const get = (page, path) => page.evaluate(async (p) => {
+    const r = await fetch('/api/v1' + p, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    return r.ok ? r.json() : { status: r.status };
+  }, path);
+  const signIn = async (locale, name, landing) => {
+    const { page } = await guardedPage(browser, base, problems, { locale, allowStatus: allow401 });
+    pages.push(page);
+    await page.goto(base + '/#/login', { waitUntil: 'load', timeout: timeoutMs });
+    await page.waitForSelector('#login-user');
+    await page.fill('#login-user', name);
+    await page.fill('#login-pass', password);
+    await page.click('#view-page form button[type=submit]');
+    await page.waitForSelector('#user-name', { timeout: timeoutMs });
+    const hash = await page.evaluate(() => location.hash);
+    check(hash === landing, `${name} should land on ${landing}, got ${hash}`);
+    console.log(`${name} signed in (${locale}), landed on ${hash}`);
+    return page;
+  };
+  try {
+    // 1. SEMAR watch officer: the go-fast.
+    const semar = await signIn('es-MX', 'oficial.semar', '#/alerts');
+    const goFast = await poll('the go-fast speed alert', async () => {
+      const list = await get(semar, '/alerts?kind=speed');
+      return Array.isArray(list) && list.find((a) => a.detail === 'go_fast');
+    }, 180000);
+    const mmsi = goFast.mmsi[0];
+    console.log(`go-fast: MMSI ${mmsi}, ${goFast.note}`);
+    await semar.click('#nav a[href="#/map"]');
+    await waitVessels(semar, 1);
+    const findVessel = async () => {
+      await semar.fill('#find-mmsi', String(mmsi));
+      await semar.press('#find-mmsi', 'Enter');
+      await semar.waitForFunction((m) => {
+        const s = window.accord.mapState;
+        return s.selected === m && !document.getElementById('panel').hidden && s.detail && (s.where || s.whereError);
+      }, mmsi, { timeout: timeoutMs, polling: 250 });
+      return semar.evaluate(() => { const s = window.accord.mapState; return s.where ? { state: s.where.state, zone: s.where.zone, lat: s.detail.lat, lon: s.detail.lon } : { error: s.whereError.kind }; });
+    };
+    const entered = async () => {
+      const list = await get(semar, `/alerts?kind=zone_entry&mmsi=${mmsi}`);
+      return Array.isArray(list) && list.find((a) => a.state === 'MEX' && a.zone === 'territorial_sea');
+    };
+    const early = await entered();
+    const before = await findVessel();
+    console.log(`go-fast on the map ${early ? 'after' : 'before'} its zone entry: ${JSON.stringify(before)}`);
+    if (!early) check(before.state === 'MEX' && before.zone !== 'territorial_sea', `before the entry the go-fast should be in Mexican waters outside the territorial sea: ${JSON.stringify(before)}`);
+    await semar.waitForTimeout(600);
+    await snap(semar, 'gofast-map-before-entry-es');
+    const entry = await poll('the go-fast\'s zone-entry alert', entered, 240000);
+    console.log(`zone entry alert ${entry.id}: ${entry.place}; authority ${entry.authority}; ${entry.note}`);
+    check(entry.authority === 'SEMAR', `the zone entry into the Mexican territorial sea should go to SEMAR, got ${entry.authority}`);
+    const after = await findVessel();
+    console.log(`go-fast on the map after its zone entry: ${JSON.stringify(after)}`);
+    check(after.state === 'MEX' && ['territorial_sea', 'internal_waters', 'land'].includes(after.zone), `after the entry the go-fast should be in Mexican territorial sea or inner waters: ${JSON.stringify(after)}`);
+    await semar.waitForTimeout(600);
+    await snap(semar, 'gofast-map-after-entry-es');
+    await semar.keyboard.press('Escape');
+    await semar.click('#nav a[href="#/alerts"]');
+    await semar.waitForSelector('#alert-kind', { timeout: timeoutMs });
+    await semar.selectOption('#alert-kind', 'zone_entry');
+    const btn = `#open-case-${entry.id}`;
+    await semar.waitForSelector(btn, { timeout: timeoutMs });
+    await snap(semar, 'alert-zone-entry-es');
+    await semar.click(btn);
+    await semar.waitForFunction((sel) => !document.querySelector(sel) || document.querySelector('#view-page .error'), btn, { timeout: timeoutMs });
+    const err = await semar.evaluate(() => document.querySelector('#view-page .error')?.textContent);
+    check(!err, `opening the case failed: ${err}`);
+    const opened = await semar.evaluate(() => [...document.querySelectorAll('#view-page a.done')].map((a) => a.textContent));
+    console.log(`case opened in the queue: ${opened.join(' | ')}`);
+    check(opened.some((s) => /SEMAR/.test(s)), `the queue should say the case went to SEMAR: ${opened.join(' | ')}`);
+    await snap(semar, 'case-opened-es');
+    const cases = await get(semar, '/cases');
+    const kase = Array.isArray(cases) && cases.find((c) => c.alert_id === entry.id);
+    check(kase && kase.authority === 'SEMAR', `GET /cases should hold the case of alert ${entry.id} for SEMAR: ${JSON.stringify(kase || cases).slice(0, 300)}`);
+    await semar.click('#nav a[href="#/cases"]');
+    await semar.waitForFunction(() => document.body.dataset.page === 'cases' && !/Cargando|Loading/.test(document.getElementById('view-page').textContent), null, { timeout: timeoutMs });
+    if (kase) check((await semar.textContent('#view-page')).includes(String(mmsi)) || (await semar.textContent('#view-page')).includes(kase.id), 'the cases page should list the new case');
+    await snap(semar, 'cases-es');
+
+    // 2. DEA analyst: a joint patrol on Mexican territory (Sinaloa coast), in English.
+    const dea = await signIn('en-US', 'analista.dea', '#/operations');
+    await dea.waitForSelector('#op-form .picker-map canvas', { timeout: timeoutMs });
+    // The pointer path: a click on the map fills latitude and longitude.
+    const box = await dea.locator('#op-form .picker-map canvas').boundingBox();
+    await dea.waitForTimeout(1500);
+    await dea.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.45);
+    const picked = await dea.evaluate(() => [document.getElementById('op-lat').value, document.getElementById('op-lon').value]);
+    console.log(`place picked on the map: ${picked.join(', ')}`);
+    check(picked.every((v) => v !== '' && Number.isFinite(Number(v))), `a click on the map should fill latitude and longitude: ${picked}`);
+    // The keyboard path: type the place (a 10 nm circle off Culiacán's coast, on Mexican land and waters).
+    await dea.selectOption('#op-type', 'joint_patrol');
+    await dea.fill('#op-lat', '24.75');
+    await dea.fill('#op-lon', '-107.4');
+    await dea.fill('#op-radius', '10');
+    await dea.fill('#op-force', '2');
+    await dea.fill('#op-p0-agency', 'DEA');
+    await dea.selectOption('#op-p0-kind', 'agent');
+    await dea.fill('#op-p0-count', '4');
+    await dea.click('#op-add-participant');
+    await dea.selectOption('#op-p1-state', 'MEX');
+    await dea.fill('#op-p1-agency', 'SEMAR');
+    await dea.fill('#op-p1-count', '12');
+    await dea.waitForTimeout(500);
+    await snap(dea, 'operation-form-en');
+    await dea.click('#op-form button[type=submit]');
+    await dea.waitForSelector('#op-result .decisionbox, #op-result .error', { timeout: timeoutMs });
+    const proposed = await dea.evaluate(() => ({
+      error: document.querySelector('#op-result .error')?.textContent,
+      text: document.getElementById('op-result').textContent,
+      decision: document.querySelector('#op-result .decisionbox')?.dataset.decision,
+      badge: document.querySelector('#op-result .decisionbox .decision')?.textContent,
+    }));
+    console.log(`proposal: ${proposed.error || `${proposed.decision} (${proposed.badge})`}`);
+    check(!proposed.error && proposed.decision === 'needs_consent' && proposed.badge === 'Needs consent', `the joint patrol should need consent: ${JSON.stringify(proposed).slice(0, 400)}`);
+    check(/SRE\/GANSEG \(Mexico\)/.test(proposed.text), 'the decision should name the consent of SRE/GANSEG (Mexico)');
+    check(/Const\. MX art\. 40/.test(proposed.text) && /territoriality/.test(proposed.text), 'the decision should show the territoriality rule and its citation');
+    const opID = (await dea.textContent('#op-result p')).match(/op-[0-9a-f]+/)?.[0];
+    check(opID, 'the result should name the new operation');
+    console.log(`operation ${opID} proposed`);
+    await snap(dea, 'operation-needs-consent-en');
+
+    // 3. SRE approver: grant for a smaller box than the circle asked.
+    const sre = await signIn('es-MX', 'aprobador.sre', '#/consent');
+    const reqID = `${opID}-MEX-host`;
+    await sre.waitForSelector(`#c-card-${CSS_escape(reqID)}`, { timeout: timeoutMs });
+    const card = `#c-card-${CSS_escape(reqID)}`;
+    const shown = await sre.evaluate((sel) => document.querySelector(sel + ' .decision')?.dataset.decision, card);
+    check(shown === 'needs_consent', `the inbox should show the operation's current decision, needs_consent, got ${shown}`);
+    // The pointer path: draw a box with two clicks.
+    await sre.click(`#c-draw-${CSS_escape(reqID)}`);
+    await sre.waitForSelector(`${card} .picker-map canvas`, { timeout: timeoutMs });
+    await sre.waitForTimeout(1500);
+    const mb = await sre.locator(`${card} .picker-map canvas`).boundingBox();
+    await sre.mouse.click(mb.x + mb.width * 0.4, mb.y + mb.height * 0.6);
+    await sre.mouse.click(mb.x + mb.width * 0.6, mb.y + mb.height * 0.4);
+    const drawn = await sre.evaluate((id) => ['s', 'w', 'n', 'e'].map((k) => Number(document.getElementById(`c-${k}-${id}`).value)), reqID);
+    console.log(`box drawn on the map: S ${drawn[0]} W ${drawn[1]} N ${drawn[2]} E ${drawn[3]}`);
+    check(drawn[0] < drawn[2] && drawn[1] < drawn[3], `two clicks should fill a box: ${drawn}`);
+    // The keyboard path: the box typed, well inside the 10 nm circle (about ±0.17°).
+    for (const [k, v] of [['s', '24.70'], ['w', '-107.45'], ['n', '24.80'], ['e', '-107.35']]) await sre.fill(`#c-${k}-${CSS_escape(reqID)}`, v);
+    await sre.fill(`#c-cond-${CSS_escape(reqID)}`, 'SEMAR al mando\nEnlace de la SRE a bordo');
+    await snap(sre, 'consent-form-es');
+    await sre.click(`#c-approve-${CSS_escape(reqID)}`);
+    await sre.waitForSelector(`#c-result-${CSS_escape(reqID)}`, { timeout: timeoutMs });
+    const change = await sre.evaluate((id) => {
+      const r = document.getElementById(`c-result-${id}`);
+      const c = r.querySelector('.decision-change');
+      return { error: r.querySelector('.error')?.textContent, before: c?.dataset.before, after: c?.dataset.after, text: r.textContent };
+    }, reqID);
+    console.log(`consent granted for a smaller area: decision ${change.before} → ${change.after}`);
+    check(!change.error, `granting failed: ${change.error}`);
+    check(change.before === 'needs_consent' && change.after === 'deny', `the decision should change from needs_consent to deny (the consent does not cover the operation's area): ${JSON.stringify(change).slice(0, 300)}`);
+    check(/Requiere consentimiento/.test(change.text) && /Negada/.test(change.text), `the change should read in Spanish: ${change.text.slice(0, 300)}`);
+    check(/consent\.scope/.test(change.text), 'the new decision should show the consent.scope rule');
+    await snap(sre, 'consent-granted-decision-changed-es');
+    // The analyst sees the new decision on the operation.
+    await dea.click('#op-list button[data-op="' + opID + '"]').catch(async () => { await dea.reload(); await dea.click('#op-list button[data-op="' + opID + '"]'); });
+    await dea.waitForSelector('#op-detail .decisionbox', { timeout: timeoutMs });
+    const detail = await dea.evaluate(() => ({ decision: document.querySelector('#op-detail .decisionbox').dataset.decision, text: document.getElementById('op-detail').textContent }));
+    console.log(`analyst's view of ${opID}: ${detail.decision}`);
+    check(detail.decision === 'deny' && /Granted/.test(detail.text) && /Earlier decisions/.test(detail.text), `the analyst should see the new decision and the granted consent: ${detail.text.slice(0, 400)}`);
+    await snap(dea, 'operation-after-consent-en');
+
+    // 4. The language switch, on the approver's page.
+    await sre.selectOption('#lang', 'en');
+    const en = await sre.evaluate(() => ({ lang: document.documentElement.lang, title: document.getElementById('page-title').textContent, badge: document.querySelector('.decision-change .decision:last-child')?.textContent, nav: document.querySelector('#nav a[href="#/consent"]').textContent }));
+    console.log(`language switched: ${JSON.stringify(en)}`);
+    check(en.lang === 'en' && en.title === 'Consent inbox' && en.nav === 'Consent inbox', `switching to English should translate the page: ${JSON.stringify(en)}`);
+    await snap(sre, 'consent-en');
+    await sre.selectOption('#lang', 'es');
+    const es = await sre.evaluate(() => ({ lang: document.documentElement.lang, title: document.getElementById('page-title').textContent }));
+    check(es.lang === 'es' && es.title === 'Consentimientos', `switching back to Spanish: ${JSON.stringify(es)}`);
+    await snap(sre, 'consent-es-again');
+
+    // The inspector: the ledger verifies and counts the operation and the consent.
+    const insp = await signIn('es-MX', 'inspectora', '#/oversight');
+    await insp.click('#ov-verify');
+    await insp.waitForFunction(() => ['ok', 'failed', 'incomplete'].includes(document.getElementById('ov-status')?.dataset.status) && document.getElementById('ov-verify') && !document.getElementById('ov-verify').disabled, null, { timeout: timeoutMs });
+    const ov = await insp.evaluate(() => ({
+      status: document.getElementById('ov-status').dataset.status, text: document.getElementById('ov-status').textContent,
+      deny: document.querySelector('#ov-operations dd[data-key="deny"]')?.textContent, granted: document.querySelector('#ov-consents dd[data-key="granted"]')?.textContent,
+    }));
+    console.log(`oversight: ${ov.status}: ${ov.text}; operations denied ${ov.deny}, consents granted ${ov.granted}`);
+    check(ov.status === 'ok' && Number(ov.deny) >= 1 && Number(ov.granted) >= 1, `the oversight view should verify the ledger and count the operation: ${JSON.stringify(ov)}`);
+    await snap(insp, 'oversight-es');
+    for (const p of pages) for (const c of await p.evaluate(contrastProblems)) problems.push(`contrast on ${await p.evaluate(() => location.hash)}: ${c}`);
+    for (const p of pages) await cspViolations(p, problems);
+  } catch (err) {
+    problems.push(err.stack || err.message);
+    for (const [i, p] of pages.entries()) await p.screenshot({ path: `${dir}/failure-${i}.png` }).catch(() => {});
+  } finally {
+    await browser.close();
+  }
+  finish(problems);
+}
+
+// CSS_escape escapes an id for a CSS selector (ids here hold only letters, digits and "-").
+function CSS_escape(s) { return String(s).replace(/[^a-zA-Z0-9_-]/g, (c) => '\\' + c); }

@@ -40,9 +40,11 @@ export function parsePolygon(text) {
 async function load() {
   const my = ++st.gen;
   try {
-    const body = await api('/consents', { query: { status: st.filter } });
+    // Requests answered on this page stay in the pending view, with the answer's outcome.
+    const all = st.filter === 'all' || st.results.size > 0;
+    const body = await api('/consents', { query: { status: all ? 'all' : 'pending' } });
     if (my !== st.gen) return;
-    st.list = body?.consents ?? [];
+    st.list = (body?.consents ?? []).filter((c) => st.filter === 'all' || c.status === 'pending' || st.results.has(c.id));
     st.error = null;
   } catch (err) {
     if (my !== st.gen) return;
@@ -231,9 +233,9 @@ function render() {
   else if (st.list === undefined) body = h('p', { class: 'note', role: 'status' }, t('common.loading'));
   else if (!st.list.length) body = h('p', { class: 'empty' }, t(st.filter === 'pending' ? 'consent.nonePending' : 'consent.none'));
   else body = st.list.map(card);
-  st.container.replaceChildren(
+  st.container.replaceChildren(...[
     h('div', { class: 'toolbar' }, field(t('consent.filter'), filter), h('button', { type: 'button', class: 'btn', on: { click: load } }, t('common.refresh'))),
-    body);
+    body].flat());
   if (focused) document.getElementById(focused)?.focus();
 }
 

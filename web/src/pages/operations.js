@@ -98,6 +98,9 @@ async function openDetail(id) {
   document.getElementById('op-detail')?.focus();
 }
 
+// fill replaces el's children with kids, flattened, without the empty ones.
+const fill = (el, ...kids) => el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
+
 function section(id) {
   let el = document.getElementById(id);
   if (!el) el = h('section', { id, class: 'group', tabindex: '-1' });
@@ -123,7 +126,7 @@ function renderList() {
     ], st.list);
   }
   const focused = el.contains(document.activeElement) ? document.activeElement.dataset.op : undefined;
-  el.replaceChildren(h('h2', {}, t('operations.listTitle')), h('p', { class: 'note' }, t('operations.listHint')), body,
+  fill(el, h('h2', {}, t('operations.listTitle')), h('p', { class: 'note' }, t('operations.listHint')), body,
     h('p', {}, h('button', { type: 'button', class: 'btn', on: { click: loadList } }, t('common.refresh'))));
   if (focused) el.querySelector(`button[data-op="${CSS.escape(focused)}"]`)?.focus();
 }
@@ -153,12 +156,12 @@ function renderDetail() {
   if (!st.active) return;
   const el = section('op-detail');
   el.hidden = !st.detail;
-  if (!st.detail) return el.replaceChildren();
+  if (!st.detail) return fill(el);
   let body;
   if (st.detailError) body = errorView(st.detailError, { feature: t('operations.detailFeature'), retry: () => openDetail(st.detail.id) });
   else if (st.detail.loading) body = h('p', { class: 'note', role: 'status' }, t('common.loading'));
   else body = operationView(st.detail);
-  el.replaceChildren(h('h2', {}, t('operations.detailTitle', { id: st.detail.id })), body,
+  fill(el, h('h2', {}, t('operations.detailTitle', { id: st.detail.id })), body,
     h('p', {}, h('button', { type: 'button', class: 'btn', on: { click: () => { st.detail = null; renderDetail(); } } }, t('common.close'))));
 }
 
@@ -167,9 +170,9 @@ function renderResult() {
   const el = section('op-result');
   el.setAttribute('aria-live', 'polite');
   el.hidden = st.result === undefined;
-  if (st.result === undefined) return el.replaceChildren();
+  if (st.result === undefined) return fill(el);
   const r = st.result;
-  el.replaceChildren(h('h2', {}, t('operations.result')),
+  fill(el, h('h2', {}, t('operations.result')),
     r instanceof Error ? errorView(r, { feature: t('operations.proposeFeature') })
       : [h('p', {}, t('operations.recorded', { id: r.id ?? '' })), operationView(r)]);
 }
