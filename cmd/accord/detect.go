@@ -129,7 +129,7 @@ func cmdDetect(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		d.Rows(tf.Rows)
-		d.Close()
+		d.EndOfInput() // vessels still silent at the end: open gap alerts
 		printDetectStats(e.stderr, f, d.Stats())
 	}
 	if len(nmea) > 0 {
@@ -157,7 +157,7 @@ func cmdDetect(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		d.Close()
+		d.EndOfInput() // vessels still silent at the end: open gap alerts
 		c := st.Counters()
 		fmt.Fprintf(e.stderr, "detect: %s lines, %s messages; bad checksum %d, incomplete %d, unparseable %d\n",
 			groupDigits(c.Lines), groupDigits(c.Messages), c.BadChecksum, c.Incomplete, c.Unparseable)
@@ -191,8 +191,8 @@ func printDetectStats(w io.Writer, what string, s detect.Stats) {
 	if len(kinds) == 0 {
 		kinds = []string{"none"}
 	}
-	fmt.Fprintf(w, "detect: %s: %s positions of %s vessels; %d impossible jumps flagged, %d out of order, %d rejected; alerts: %s\n",
-		what, groupDigits(s.Positions), groupDigits(int64(s.Vessels)), s.Jumps, s.OutOfOrder, s.Rejected, strings.Join(kinds, ", "))
+	fmt.Fprintf(w, "detect: %s: %s positions of %s vessels; %d impossible jumps flagged, %d out of order, %d rejected; alerts: %s; open gaps at the end: %d\n",
+		what, groupDigits(s.Positions), groupDigits(int64(s.Vessels)), s.Jumps, s.OutOfOrder, s.Rejected, strings.Join(kinds, ", "), s.OpenGaps)
 }
 
 // jurisdictionLocator adapts the jurisdiction engine to the detectors' Locator.

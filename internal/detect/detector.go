@@ -24,6 +24,9 @@ type Stats struct {
 	PairsCapped int64            `json:"pairs_capped"` // close pairs not followed (Encounter.MaxPairs, MaxNeighbours)
 	Lookups     int64            `json:"lookups"`      // jurisdiction look-ups
 	Alerts      map[string]int64 `json:"alerts"`       // final alerts by kind
+	// OpenGaps counts the vessels still silent for at least Gap.Min at the end of the input,
+	// each reported by [Detector.EndOfInput] as an open gap alert (not counted in Alerts).
+	OpenGaps int64 `json:"open_gaps"`
 }
 
 // Detector runs every detector over one stream of reports. Feed it in time order (a few
@@ -460,12 +463,7 @@ func (d *Detector) gap(tr *track, prev, f fix) {
 	dt := f.t - prev.t
 	pl := d.placeOf(tr, prev)
 	n := tr.reportsBefore(prev.t)
-	sev, detail := SeverityLow, "gap"
-	if dt >= d.secs(d.cfg.Gap.IntentionalMin) && !math.IsNaN(pl.ShoreNM) && pl.ShoreNM > d.cfg.Gap.IntentionalShore && n >= d.cfg.Gap.GoodReception {
-		sev, detail = SeverityHigh, "likely_intentional"
-	} else if dt >= d.secs(d.cfg.Gap.IntentionalMin) {
-		sev = SeverityMedium
-	}
+	sev, detail := d.gapSeverity(dt, pl, n)
 	a := d.alert(KindGap, detail, sev, []uint32{tr.mmsi}, prev.t, f.t, prev.lat, prev.lon, pl)
 	a.Note = fmt.Sprintf("%s silent for %s from %s; %d positions in the 12 h before; reappears %.0f nm away",
 		vesselName(tr), time.Duration(dt)*time.Second, placeText(prev.lat, prev.lon, pl), n,
@@ -478,6 +476,20 @@ func (d *Detector) gap(tr *track, prev, f fix) {
 	d.flag(tr, f.t)
 	// a silence ends every episode of the vessel
 	d.endRuns(tr)
+}
+
+// gapSeverity applies the gap rules to a silence of dt seconds that began at a place pl after n
+// reports in the 12 h before: "likely_intentional" (high) when it lasts at least
+// Gap.IntentionalMin, begins more than Gap.IntentionalShore nm from shore after good reception;
+// medium when only long; low otherwise.
+func (d *Detector) gapSeverity(dt int64, pl Place, n int) (string, string) {
+	switch {
+	case dt >= d.secs(d.cfg.Gap.IntentionalMin) && !math.IsNaN(pl.ShoreNM) && pl.ShoreNM > d.cfg.Gap.IntentionalShore && n >= d.cfg.Gap.GoodReception:
+		return SeverityHigh, "likely_intentional"
+	case dt >= d.secs(d.cfg.Gap.IntentionalMin):
+		return SeverityMedium, "gap"
+	}
+	return SeverityLow, "gap"
 }
 
 func vesselName(tr *track) string {
@@ -798,8 +810,60 @@ func (d *Detector) sweep(now int64) {
 	}
 }
 
+// EndOfInput ends a finite input (a file): every vessel silent for at least Gap.Min at the time
+// of the input's latest report (unless its ship went on under another MMSI with the same IMO
+// number, an identity change) is reported as an open gap alert (Open true; End is that latest
+// time; the severity and the "likely_intentional" rule as for a gap of that length so far; no
+// position after the gap in the evidence), counted in Stats.OpenGaps; then [Detector.Close].
+// A live feed calls Close instead: its silences are judged when the vessel reappears.
+func (d *Detector) EndOfInput() {
+	ms := make([]uint32, 0, len(d.tracks))
+	for m, tr := range d.tracks {
+		if tr.last.known() && d.now-tr.last.t >= d.secs(d.cfg.Gap.Min) && !d.continuesAs(tr) {
+			ms = append(ms, m)
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i] < ms[j] })
+	for _, m := range ms {
+		d.openGap(d.tracks[m], d.now)
+	}
+	d.Close()
+}
+
+// continuesAs reports whether tr's ship went on reporting under another MMSI after tr's last
+// report (same IMO number; the identity detector reports the change): that is not a silence.
+func (d *Detector) continuesAs(tr *track) bool {
+	if tr.imo == 0 {
+		return false
+	}
+	seen, ok := d.byIMO[tr.imo]
+	if !ok || seen.mmsi == tr.mmsi {
+		return false
+	}
+	other := d.tracks[seen.mmsi]
+	return other != nil && other.last.known() && other.last.t > tr.last.t
+}
+
+// openGap reports the silence of tr from its last report until end (seconds), still going on.
+func (d *Detector) openGap(tr *track, end int64) {
+	prev := tr.last
+	dt := end - prev.t
+	pl := d.placeOf(tr, prev)
+	n := tr.reportsBefore(prev.t)
+	sev, detail := d.gapSeverity(dt, pl, n)
+	a := d.alert(KindGap, detail, sev, []uint32{tr.mmsi}, prev.t, end, prev.lat, prev.lon, pl)
+	a.Open = true
+	a.Note = fmt.Sprintf("%s silent for %s from %s until the end of the input, and still silent; %d positions in the 12 h before",
+		vesselName(tr), time.Duration(dt)*time.Second, placeText(prev.lat, prev.lon, pl), n)
+	for _, r := range tr.recent(min(6, d.cfg.MaxEvidence)) {
+		a.Evidence = append(a.Evidence, r.evidence(tr.mmsi, "before the gap"))
+	}
+	d.stats.OpenGaps++
+	d.emit(a)
+}
+
 // Close ends the stream: every open episode is finalized and emitted. Silences still going on
-// are not reported (a gap needs the report that ends it).
+// are not reported (a gap needs the report that ends it; see [Detector.EndOfInput]).
 func (d *Detector) Close() {
 	keys := make([]uint64, 0, len(d.pairs))
 	for k := range d.pairs {
