@@ -45,7 +45,7 @@ function listView(list, { reload }) {
       [t('cases.vessels'), (c) => (c.mmsi || []).join(', ')],
       [t('cases.flag'), (c) => (c.flag ? stateName(c.flag) : t('cases.stateless'))],
       [t('cases.place'), (c) => placeText(c.place)],
-      [t('cases.next'), (c) => stateName(c.next_actor)],
+      [t('cases.next'), (c) => (c.status === 'boarded' ? t('common.na') : stateName(c.next_actor))],
     ], cases)))];
 }
 
@@ -121,7 +121,7 @@ function detailView(c, { reload }) {
     h('section', { class: 'group' },
       h('h2', {}, t('cases.steps')),
       stepError ? errorView(stepError, { feature: t('cases.stepFeature'), compact: true }) : null,
-      mine ? (actions.length ? h('div', { class: 'actions', id: 'case-actions' }, actions) : h('p', { class: 'note' }, t('cases.noSteps')))
+      mine ? (actions.length ? h('div', { class: 'row', id: 'case-actions' }, actions) : h('p', { class: 'note' }, t('cases.noSteps')))
         : h('p', { class: 'note', id: 'case-not-yours' }, t('cases.notYours', { state: stateName(c.next_actor) }))),
     h('section', { class: 'group' },
       h('h2', {}, t('cases.events')),
