@@ -1,5 +1,5 @@
 # Accord — build, demo and test entry points. See README.md.
-.PHONY: demo build web test lint fuzz bench clean
+.PHONY: demo build web web-and-deps deps test lint fuzz bench clean
 
 GO ?= go
 ACCORD_DATA ?= ./var/demo
@@ -9,8 +9,20 @@ LISTEN ?= 127.0.0.1:8080
 demo: build
 	./bin/accord serve --listen $(LISTEN) --data $(ACCORD_DATA) --simulate demo --speedup 10
 
-build: web
+build: web-and-deps
 	$(GO) build -o bin/accord ./cmd/accord
+
+# A cold build is dominated by compiling the binary's third-party Go packages (the SQLite
+# driver's translated C above all), so they compile while npm installs and bundles the map.
+# Largest source first: the longest compile then starts as soon as the standard packages it
+# imports are built. The binary itself needs the bundle (it embeds it), so it comes after.
+web-and-deps:
+	@$(MAKE) --no-print-directory -j2 web deps
+
+deps:
+	$(GO) build $$($(GO) list -e -deps -f '{{if not .Standard}}{{.ImportPath}}{{range .GoFiles}} {{$$.Dir}}/{{.}}{{end}}{{end}}' ./cmd/accord | \
+		awk 'NF > 1 && $$1 !~ /^accord(\/|$$)/' | while read -r pkg files; do \
+		echo "$$(cat $$files | wc -c) $$pkg"; done | sort -rn | cut -d' ' -f2)
 
 # The map bundle: npm packages from the lockfile, built into internal/web/static/dist (embedded).
 node_modules/.package-lock.json: package.json package-lock.json
