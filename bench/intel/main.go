@@ -47,7 +47,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: intel gen|load [flags]")
+		fmt.Fprintln(os.Stderr, "usage: intel gen|load|probe [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -56,8 +56,10 @@ func main() {
 		err = gen(os.Args[2:])
 	case "load":
 		err = load(os.Args[2:])
+	case "probe":
+		err = probe(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: use gen or load", os.Args[1])
+		err = fmt.Errorf("unknown command %q: use gen, load or probe", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "intel:", err)
@@ -127,8 +129,8 @@ func gen(args []string) error {
 		}
 		for b := 0; b < 20 && done < *n; b++ {
 			k := min(batch, *n-done)
-			var rep, rel strings.Builder
-			var ra, la []any
+			var rep, rel, aud strings.Builder
+			var ra, la, aa []any
 			rep.WriteString(`INSERT INTO reports (id, stix_id, originator, tlp, discipline, reliability, credibility, source, observed, lat, lon, place, title, body, created, created_by, content_sha256) VALUES `)
 			for i := 0; i < k; i++ {
 				id := next
@@ -163,15 +165,30 @@ func gen(args []string) error {
 					targets = append(targets, [2]string{"user", fmt.Sprint(recipients[rng.IntN(len(recipients))])})
 				}
 				obs := now.Add(-time.Duration(rng.Int64N(int64(365 * 24 * time.Hour)))).UnixMilli()
+				origin, disc := origins[rng.IntN(len(origins))], discs[rng.IntN(len(discs))]
 				lat, lon := 15+rng.Float64()*15, -118+rng.Float64()*30
 				sum := sha256.Sum256([]byte(fmt.Sprint(id)))
 				if i > 0 {
 					rep.WriteString(", ")
 				}
 				rep.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-				ra = append(ra, id, fmt.Sprintf("report--%08x-0000-4000-8000-%012x", id, id), origins[rng.IntN(len(origins))], tlp,
-					discs[rng.IntN(len(discs))], string(rune('A'+rng.IntN(6))), 1+rng.IntN(6), fmt.Sprintf("src-%d", rng.IntN(5000)),
+				ra = append(ra, id, fmt.Sprintf("report--%08x-0000-4000-8000-%012x", id, id), origin, tlp,
+					disc, string(rune('A'+rng.IntN(6))), 1+rng.IntN(6), fmt.Sprintf("src-%d", rng.IntN(5000)),
 					obs, lat, lon, "Golfo de México", fmt.Sprintf("Report %d on a go-fast boat", id), "Benchmark report text.", obs, "bench", sum[:])
+				// The audience rows the product writes with each report (CreateReport).
+				m := access.Markings{Originator: origin, TLP: access.TLP(tlp)}
+				for _, t := range targets {
+					m.RelTo = append(m.RelTo, access.Target{Type: access.TargetType(t[0]), Value: t[1]})
+				}
+				for _, k := range access.Audiences(m) {
+					if aud.Len() == 0 {
+						aud.WriteString(`INSERT INTO report_audience (audience, observed, report_id, discipline, tlp, originator) VALUES `)
+					} else {
+						aud.WriteString(", ")
+					}
+					aud.WriteString("(?, ?, ?, ?, ?, ?)")
+					aa = append(aa, k, obs, id, disc, tlp, origin)
+				}
 				for _, t := range targets {
 					if rel.Len() == 0 {
 						rel.WriteString(`INSERT INTO rel_to (kind, record_id, target_type, target) VALUES `)
@@ -192,11 +209,20 @@ func gen(args []string) error {
 					return fmt.Errorf("insert rel_to: %w", err)
 				}
 			}
+			if _, err := tx.Exec(aud.String(), aa...); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("insert report_audience: %w", err)
+			}
 			done += k
 		}
 		if err := tx.Commit(); err != nil {
 			return err
 		}
+	}
+	// The full-text index over the bulk-inserted reports (the product adds each report's row
+	// as it stores it).
+	if _, err := db.Exec(`INSERT INTO reports_fts (reports_fts) VALUES ('rebuild')`); err != nil {
+		return fmt.Errorf("full-text index: %w", err)
 	}
 	// Table statistics for the planner, as `PRAGMA optimize` would gather them. sqlite_stat4
 	// is dropped: with it SQLite re-prepares every parameterised statement on each new

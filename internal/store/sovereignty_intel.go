@@ -143,9 +143,9 @@ func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r int
 			lat, lon = r.Location.Lat, r.Location.Lon
 		}
 		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO reports (stix_id, originator, tlp, discipline, reliability, credibility, source,
-			observed, lat, lon, place, title, body, created, created_by, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			observed, lat, lon, place, title, body, created, created_by, content_sha256, rel_to_list) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			r.StixID, r.Markings.Originator, string(r.Markings.TLP), string(r.Discipline), string(rune(r.Grade.Reliability)), r.Grade.Credibility,
-			r.Source, r.Observed.UnixMilli(), lat, lon, r.Place, r.Title, r.Text, r.Created.UnixMilli(), r.CreatedBy, []byte{}).Scan(&r.ID); err != nil {
+			r.Source, r.Observed.UnixMilli(), lat, lon, r.Place, r.Title, r.Text, r.Created.UnixMilli(), r.CreatedBy, []byte{}, relList(r.Markings.RelTo)).Scan(&r.ID); err != nil {
 			return ledger.Event{}, err
 		}
 		if err := s.insertRel(ctx, tx, "report", r.ID, r.Markings.RelTo); err != nil {
@@ -195,7 +195,7 @@ func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r int
 	return r.ID, nil
 }
 
-const reportCols = `r.id, r.stix_id, r.originator, r.tlp, r.discipline, r.reliability, r.credibility, r.source, r.observed, r.lat, r.lon, r.place, r.title, r.body, r.created, r.created_by, r.content_sha256`
+const reportCols = `r.id, r.stix_id, r.originator, r.tlp, r.discipline, r.reliability, r.credibility, r.source, r.observed, r.lat, r.lon, r.place, r.title, r.body, r.created, r.created_by, r.content_sha256, r.rel_to_list`
 
 // reportQuery builds the SELECT of reports readable with audience keys that match f, newest
 // first. Two shapes, both with releasability inside the query:
@@ -385,9 +385,13 @@ func (s *Sovereignty) scanReports(ctx context.Context, u access.User, q string, 
 		var observed, created int64
 		var lat, lon sql.NullFloat64
 		var sum []byte
+		var relTo string
 		if err := rows.Scan(&r.ID, &r.StixID, &r.Markings.Originator, &tlp, &disc, &rel, &r.Grade.Credibility, &r.Source,
-			&observed, &lat, &lon, &r.Place, &r.Title, &r.Text, &created, &r.CreatedBy, &sum); err != nil {
+			&observed, &lat, &lon, &r.Place, &r.Title, &r.Text, &created, &r.CreatedBy, &sum, &relTo); err != nil {
 			return nil, nil, err
+		}
+		if r.Markings.RelTo, err = parseRelList(relTo); err != nil {
+			return nil, nil, fmt.Errorf("report %d: %w", r.ID, err)
 		}
 		r.Markings.TLP, r.Discipline = access.TLP(tlp), intel.Discipline(disc)
 		if rel != "" {
@@ -414,11 +418,6 @@ func (s *Sovereignty) scanReports(ctx context.Context, u access.User, q string, 
 	for i := range out {
 		ids[i] = out[i].ID
 		byID[out[i].ID] = &out[i]
-	}
-	if err := s.loadRel(ctx, "report", ids, func(id int64, t access.Target) {
-		byID[id].Markings.RelTo = append(byID[id].Markings.RelTo, t)
-	}); err != nil {
-		return nil, nil, err
 	}
 	in, inArgs := inList(ids)
 	// Only entities the user may read are listed: a mention must not reveal an entity.
@@ -460,6 +459,39 @@ func (s *Sovereignty) scanReports(ctx context.Context, u access.User, q string, 
 		byID[rid].Attachments = append(byID[rid].Attachments, a)
 	}
 	return out, sums, rows.Err()
+}
+
+// relList is the stored form of a REL TO list (reports.rel_to_list): the targets in the
+// order of rel_to's key (type, then value), comma-separated.
+func relList(rel []access.Target) string {
+	ts := slices.Clone(rel)
+	slices.SortFunc(ts, func(a, b access.Target) int {
+		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = t.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// parseRelList reads a stored REL TO list (nil when empty).
+func parseRelList(s string) ([]access.Target, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []access.Target
+	for _, p := range strings.Split(s, ",") {
+		typ, v, ok := strings.Cut(p, ":")
+		if !ok {
+			return nil, fmt.Errorf("stored REL TO entry %q", p)
+		}
+		out = append(out, access.Target{Type: access.TargetType(typ), Value: v})
+	}
+	return out, nil
 }
 
 // inList returns "?, ?, ..." and the ids as arguments, padded with -1 (never an id) to a power

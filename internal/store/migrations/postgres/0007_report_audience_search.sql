@@ -37,3 +37,12 @@ INSERT INTO report_audience (audience, observed, report_id, discipline, tlp, ori
 ALTER TABLE reports ADD COLUMN search tsvector GENERATED ALWAYS AS
 	(to_tsvector('simple', title || ' ' || body || ' ' || place)) STORED;
 CREATE INDEX reports_search ON reports USING gin (search);
+
+-- A copy of each report's REL TO list in its row ("state:MEX,agency:SEMAR,user:17", sorted; ""
+-- without REL TO), so that a list reads the markings with the row instead of one rel_to probe
+-- per report (~15% of a list's CPU on the benchmark store). rel_to stays the record of
+-- releasability (and report_audience its expansion); both are written with the report, whose
+-- markings never change afterwards.
+ALTER TABLE reports ADD COLUMN rel_to_list text NOT NULL DEFAULT '';
+UPDATE reports SET rel_to_list = (SELECT string_agg(x.target_type || ':' || x.target, ',' ORDER BY x.target_type, x.target) FROM rel_to x WHERE x.kind = 'report' AND x.record_id = reports.id)
+	WHERE id IN (SELECT record_id FROM rel_to WHERE kind = 'report');

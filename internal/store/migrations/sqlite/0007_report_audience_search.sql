@@ -44,3 +44,12 @@ INSERT OR IGNORE INTO report_audience (audience, observed, report_id, discipline
 CREATE VIRTUAL TABLE reports_fts USING fts5(title, body, place, content = 'reports', content_rowid = 'id',
 	tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO reports_fts (reports_fts) VALUES ('rebuild');
+
+-- A copy of each report's REL TO list in its row ("state:MEX,agency:SEMAR,user:17", sorted; ""
+-- without REL TO), so that a list reads the markings with the row instead of one rel_to probe
+-- per report (~15% of a list's CPU on the benchmark store). rel_to stays the record of
+-- releasability (and report_audience its expansion); both are written with the report, whose
+-- markings never change afterwards.
+ALTER TABLE reports ADD COLUMN rel_to_list TEXT NOT NULL DEFAULT '';
+UPDATE reports SET rel_to_list = (SELECT group_concat(t, ',') FROM (SELECT x.target_type || ':' || x.target AS t FROM rel_to x WHERE x.kind = 'report' AND x.record_id = reports.id ORDER BY x.target_type, x.target) AS l)
+	WHERE id IN (SELECT record_id FROM rel_to WHERE kind = 'report');
