@@ -59,6 +59,7 @@ type capture struct {
 	positions int64
 	statics   int64
 	mmsi      map[uint32]struct{} // distinct MMSIs (from the static reports)
+	rec       *recordWriter       // -record: also write every report here
 	simNow    time.Time
 	// snapshots for the progress lines, updated per batch
 	doneN, doneT atomic.Int64
@@ -91,6 +92,9 @@ func (c *capture) Position(p vessel.Position, classB bool) ([]string, error) {
 		p.MsgType = 18
 	}
 	c.simNow = p.Time
+	if c.rec != nil {
+		c.rec.position(p)
+	}
 	c.add(event{pos: p})
 	return nil, nil
 }
@@ -101,6 +105,9 @@ func (c *capture) Static(s vessel.Static) ([]string, error) {
 	// identity, so the MMSIs of static reports are those of the positions (a tenth as many
 	// map insertions).
 	c.mmsi[s.MMSI] = struct{}{}
+	if c.rec != nil {
+		c.rec.static(s)
+	}
 	c.add(event{static: true, st: s})
 	return nil, nil
 }
@@ -121,6 +128,7 @@ type report struct {
 	Scale           float64          `json:"scale"`
 	Simulated       string           `json:"simulated"`
 	MinInterval     string           `json:"min_interval"`
+	Source          string           `json:"source"`   // simulated in-process, or replayed from a file
 	Complete        bool             `json:"complete"` // false when -deadline stopped the run
 	Vessels         int              `json:"vessels"`  // distinct MMSIs
 	Positions       int64            `json:"positions"`
@@ -157,7 +165,12 @@ func main() {
 	deadline := flag.Duration("deadline", 14*time.Minute, "stop the replay after this wall time and report what was done (0: none)")
 	progress := flag.Duration("progress", time.Minute, "print progress to stderr this often (0: never)")
 	jsonOut := flag.String("json", "", "also write the report as JSON to this file")
+	record := flag.String("record", "", "write the simulated reports to this file (binary, see record.go) for -replay")
+	replay := flag.String("replay", "", "read the reports from this file (made with -record) instead of simulating them")
 	flag.Parse()
+	if *record != "" && *replay != "" {
+		fail(errors.New("-record and -replay exclude each other"))
+	}
 
 	ctx := context.Background()
 	sc, err := sim.Lookup("demo")
@@ -165,7 +178,10 @@ func main() {
 		fail(err)
 	}
 	rep := report{Mode: *mode, Scale: *scale, Simulated: duration.String(), MinInterval: interval.String(),
-		AlertsByKind: map[string]int64{}, AlertsByDetail: map[string]int64{}}
+		Source: "simulated in-process", AlertsByKind: map[string]int64{}, AlertsByDetail: map[string]int64{}}
+	if *replay != "" {
+		rep.Source = "replayed from " + *replay + " (-scale, -duration, -interval and -seed as given when it was recorded)"
+	}
 	alerted := map[uint32]bool{}
 	var d *detect.Detector
 	setup := time.Now()
@@ -241,11 +257,36 @@ func main() {
 		err  error
 	}
 	genDone := make(chan done, 1)
+	if *record != "" {
+		f, err := os.Create(*record)
+		if err != nil {
+			fail(err)
+		}
+		defer f.Close()
+		if c.rec, err = newRecordWriter(f); err != nil {
+			fail(err)
+		}
+	}
+	var in *os.File
+	if *replay != "" {
+		if in, err = os.Open(*replay); err != nil {
+			fail(err)
+		}
+		defer in.Close()
+	}
 	go func() {
 		runtime.LockOSThread()
 		c0 := threadCPU()
-		opt := sim.Options{Seed: *seed, Duration: *duration, Scale: *scale, MinInterval: *interval}
-		err := sim.Run(runCtx, sc, opt, c, func(string, time.Time) error { return nil })
+		var err error
+		if in != nil {
+			err = readRecords(in, c, runCtx.Err)
+		} else {
+			opt := sim.Options{Seed: *seed, Duration: *duration, Scale: *scale, MinInterval: *interval}
+			err = sim.Run(runCtx, sc, opt, c, func(string, time.Time) error { return nil })
+			if c.rec != nil && err == nil {
+				err = c.rec.flush()
+			}
+		}
 		c.flush()
 		close(c.out)
 		genDone <- done{cpu: threadCPU() - c0, err: err}
@@ -363,9 +404,9 @@ func printReport(r *report, simNow time.Time) {
 	if !r.Complete {
 		state = "STOPPED by -deadline at simulated " + simNow.Format(time.RFC3339)
 	}
-	fmt.Printf("mode %s, scale %g, %s simulated, min interval %s (%s): %d vessels, %d positions (one per %.1f s per vessel), %d static reports\n",
-		r.Mode, r.Scale, r.Simulated, r.MinInterval, state, r.Vessels, r.Positions, r.MeanIntervalS, r.Statics)
-	fmt.Printf("setup %.1f s; replay wall %.1f s = %.0f positions/s; process CPU %.1f s (generator thread %.1f s, detector thread %.1f s = %.0f positions per detector CPU-second, detector idle %.1f s)\n",
+	fmt.Printf("mode %s, scale %g, %s simulated, min interval %s, %s (%s): %d vessels, %d positions (one per %.1f s per vessel), %d static reports\n",
+		r.Mode, r.Scale, r.Simulated, r.MinInterval, r.Source, state, r.Vessels, r.Positions, r.MeanIntervalS, r.Statics)
+	fmt.Printf("setup %.1f s; replay wall %.1f s = %.0f positions/s; process CPU %.1f s (generator or reader thread %.1f s, detector thread %.1f s = %.0f positions per detector CPU-second, detector idle %.1f s)\n",
 		r.SetupS, r.WallS, r.PositionsPerS, r.ProcessCPUS, r.GenerateCPUS, r.DetectCPUS, r.DetectPerCPUS, r.DetectWaitS)
 	fmt.Printf("peak RSS %.0f MB (getrusage maxrss); heap in use at end %.0f MB; %d GC cycles, %.2f s of pauses\n",
 		r.MaxRSSMB, r.HeapInUseMB, r.GCCycles, r.GCPauseS)
