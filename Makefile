@@ -5,8 +5,15 @@ GO ?= go
 ACCORD_DATA ?= ./var/demo
 LISTEN ?= 127.0.0.1:8080
 
-# Command 1: build everything and run the server fed by the simulator.
+# Demo login (local demo data only): the map and the API need a logged-in user.
+DEMO_USER ?= demo
+DEMO_PASSWORD ?= accord-demo-password
+
+# Command 1: build everything, create the demo user once, and run the server fed by the simulator.
 demo: build
+	@./bin/accord user list --data $(ACCORD_DATA) 2>/dev/null | awk 'NR > 1 { print $$2 }' | grep -qx '$(DEMO_USER)' || \
+		ACCORD_PASSWORD='$(DEMO_PASSWORD)' ./bin/accord user add --data $(ACCORD_DATA) --name '$(DEMO_USER)' --agency SEMAR --role watch_officer,analyst
+	@echo "demo login: user $(DEMO_USER), password $(DEMO_PASSWORD)"
 	./bin/accord serve --listen $(LISTEN) --data $(ACCORD_DATA) --simulate demo --speedup 10
 
 build: web-and-deps
