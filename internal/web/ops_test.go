@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -54,7 +56,7 @@ func (c *opsClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.m
 
 // opsEnv is a server over a real store with users of three states.
 type opsEnv struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	st     *store.Store
 	clk    *opsClock
@@ -66,7 +68,7 @@ var opsT0 = time.Date(2026, 5, 1, 6, 0, 0, 0, time.UTC)
 
 var _ OpsStore = (*store.Store)(nil)
 
-func newOpsEnv(t *testing.T, st *store.Store) *opsEnv {
+func newOpsEnv(t testing.TB, st *store.Store) *opsEnv {
 	ctx := context.Background()
 	sv := st.Sovereignty()
 	if err := sv.Seed(ctx, append(slices.Clone(access.SeedStates), access.State{Code: "GTM", Name: "Guatemala"}, access.State{Code: "PAN", Name: "Panama"}),
@@ -852,4 +854,27 @@ func TestConsentRouting(t *testing.T) {
 			t.Fatalf("after the Senate and SRE: %+v", v.Decision)
 		}
 	})
+}
+
+// BenchmarkProposeOperation measures POST /api/v1/operations end to end through the handler on
+// SQLite (parse, decide with the stand-in jurisdiction engine, 4 ledgered writes: operation,
+// decision, two consent requests).
+func BenchmarkProposeOperation(b *testing.B) {
+	st, err := store.Open(context.Background(), store.Config{DataDir: b.TempDir()}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	e := newOpsEnv(b, st)
+	body := []byte(jointPatrolJSON)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest("POST", "/api/v1/operations", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+e.tokens["semar"])
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		if rec.Code != 201 {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
 }
