@@ -81,12 +81,16 @@ func TestGroundTruth(t *testing.T) {
 		{"demo", sim.Options{Seed: 1}},
 		// not seen while the thresholds were set: another seed, start and season
 		{"demo", sim.Options{Seed: 20261203, Start: time.Date(2026, 7, 4, 13, 17, 0, 0, time.UTC)}},
+		// a feed thinned at reception, as in the scale bench (bench/detect): one position per
+		// vessel every 36 s at most, and every minute at most
+		{"demo", sim.Options{Seed: 1, MinInterval: 36 * time.Second}},
+		{"planted", sim.Options{Seed: 2, MinInterval: time.Minute}},
 	}
 	if testing.Short() {
 		cases = cases[:1]
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("%s/seed%d/%s", c.scenario, c.opt.Seed, c.opt.Start.Format("20060102T1504")), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/seed%d/%s/%s", c.scenario, c.opt.Seed, c.opt.Start.Format("20060102T1504"), c.opt.MinInterval), func(t *testing.T) {
 			alerts, truth, st := runScenario(t, c.scenario, c.opt, DefaultConfig())
 			if testing.Verbose() || os.Getenv("DETECT_LOG") != "" {
 				logAlerts(t, alerts, st)
