@@ -83,11 +83,14 @@ type Case struct {
 	ConsentAnswered  time.Time `json:"consent_answered,omitzero"`
 	ConsentGranted   bool      `json:"consent_granted"`
 	// Hot pursuit: where it began, nil when there is none.
-	PursuitFrom *Place    `json:"pursuit_from,omitempty"`
-	Markings    Markings  `json:"markings"`
-	Opened      time.Time `json:"opened"`    // UTC
-	OpenedBy    string    `json:"opened_by"` // "name (AGENCY)"
-	Events      []Event   `json:"events"`
+	PursuitFrom *Place   `json:"pursuit_from,omitempty"`
+	Markings    Markings `json:"markings"`
+	// AlertMarkings are the markings of the alert the case was opened from; they bound who the
+	// case may be released to ([MarkingsFor], [Case.Release]).
+	AlertMarkings Markings  `json:"alert_markings"`
+	Opened        time.Time `json:"opened"`    // UTC
+	OpenedBy      string    `json:"opened_by"` // "name (AGENCY)"
+	Events        []Event   `json:"events"`
 }
 
 // Errors returned (wrapped) by the case operations; check them with errors.Is.
@@ -123,41 +126,79 @@ func (c *Case) Actor() string {
 	return c.ActingState
 }
 
+// audience returns the REL TO target under which a case opened from an alert marked alert may
+// go to the officers of state st without showing them more than the alert's originator
+// released: "state:ST" when the alert is releasable to the whole state (CLEAR; GREEN without
+// REL TO; GREEN or AMBER released to the state), "agency:AUTH" when only to that state's
+// maritime authority (released to it by name, or its originator), "" when to neither. An
+// alert without a level (cases stored before alert markings were kept) counts as CLEAR.
+func audience(alert Markings, st string) string {
+	rel := func(t string) bool { return slices.Contains(alert.RelTo, t) }
+	switch alert.TLP {
+	case "", "CLEAR":
+		return "state:" + st
+	case "GREEN":
+		if len(alert.RelTo) == 0 || rel("state:"+st) {
+			return "state:" + st
+		}
+	case "AMBER":
+		if rel("state:" + st) {
+			return "state:" + st
+		}
+	}
+	if auth := Authorities[st]; auth != "" && (alert.Originator == auth || rel("agency:"+auth)) {
+		return "agency:" + auth
+	}
+	return ""
+}
+
 // MarkingsFor returns the markings of a case opened by an officer (user id openerID) of agency
-// openerAgency from an alert marked alertTLP:
+// openerAgency from an alert marked alert (its originator, TLP and REL TO):
 //
 //   - originator: the opener's agency;
-//   - releasability: the states of the acting and the competent authorities (one state when
-//     they are the same), so that both navies or coast guards see the case and nobody else;
+//   - releasability: for the acting state and for the state of the competent authority, the
+//     widest audience the alert's marking allows there ([audience]: the whole state, or only
+//     its maritime authority), so that both navies or coast guards see the case and nobody
+//     sees more of the alert than its originator released. When the alert is not releasable
+//     to the competent authority (and that authority is not the opener's agency):
+//     ErrNotReleasable, its originator must release it first. For the acting state nothing is
+//     added when the alert is not releasable to it: the opener's agency reads the case anyway;
 //   - TLP: AMBER (a case is operational, never public) for an alert up to AMBER. An alert
 //     marked AMBER+STRICT or RED stays with its audience: the case keeps that level (RED: the
-//     opener is its named recipient), which is only possible when the competent authority is
-//     the opener's own agency; otherwise ErrNotReleasable (its originator must release it
-//     first).
-func MarkingsFor(c *Case, openerAgency string, openerID int64, alertTLP string) (Markings, error) {
-	m := Markings{Originator: openerAgency, TLP: "AMBER"}
-	switch alertTLP {
-	case "", "CLEAR", "GREEN", "AMBER":
-		states := []string{c.ActingState}
-		if st := StateOfAuthority(c.Authority); st != "" && st != c.ActingState {
-			states = append(states, st)
+//     opener is its named recipient), which is only possible when the competent authority and
+//     the alert's originator are the opener's own agency; otherwise ErrNotReleasable.
+func MarkingsFor(c *Case, openerAgency string, openerID int64, alert Markings) (Markings, error) {
+	m := Markings{Originator: openerAgency, TLP: "AMBER", RelTo: []string{}}
+	switch alert.TLP {
+	case "CLEAR", "GREEN", "AMBER":
+		comp := StateOfAuthority(c.Authority)
+		for _, st := range []string{c.ActingState, comp} {
+			if st == "" {
+				continue
+			}
+			a := audience(alert, st)
+			switch {
+			case a != "" && !slices.Contains(m.RelTo, a):
+				m.RelTo = append(m.RelTo, a)
+			case a == "" && st == comp && c.Authority != openerAgency:
+				return Markings{}, fmt.Errorf("alert marked TLP:%s by %s, REL TO %v, not released to %s (%s): %w", alert.TLP, alert.Originator, alert.RelTo, c.Authority, comp, ErrNotReleasable)
+			}
 		}
-		slices.Sort(states)
-		for _, st := range states {
-			m.RelTo = append(m.RelTo, "state:"+st)
-		}
+		slices.Sort(m.RelTo)
 		return m, nil
 	case "AMBER+STRICT", "RED":
-		if c.Authority != openerAgency {
-			return Markings{}, fmt.Errorf("alert marked TLP:%s, competent authority %s, opener of %s: %w", alertTLP, c.Authority, openerAgency, ErrNotReleasable)
+		// The case's originating agency reads it whole (access rule 2): that agency must be the
+		// alert's own originator, or a RED alert would reach colleagues of its named recipient.
+		if c.Authority != openerAgency || alert.Originator != openerAgency {
+			return Markings{}, fmt.Errorf("alert marked TLP:%s by %s, competent authority %s, opener of %s: %w", alert.TLP, alert.Originator, c.Authority, openerAgency, ErrNotReleasable)
 		}
-		m.TLP, m.RelTo = alertTLP, []string{}
-		if alertTLP == "RED" {
+		m.TLP = alert.TLP
+		if alert.TLP == "RED" {
 			m.RelTo = []string{fmt.Sprintf("user:%d", openerID)}
 		}
 		return m, nil
 	}
-	return Markings{}, fmt.Errorf("alert marked %q: unknown TLP level", alertTLP)
+	return Markings{}, fmt.Errorf("alert marked %q: unknown TLP level", alert.TLP)
 }
 
 func authorityOf(state string) (string, error) {
@@ -265,10 +306,11 @@ func (c *Case) Board(at time.Time) error {
 	return nil
 }
 
-// Release widens the case's releasability to the state of its competent authority, after a
-// hand-over gave the case to another state's authority: a GREEN or AMBER case gains
-// "state:XXX" in its REL TO (changed true). An AMBER+STRICT or RED case cannot leave its
-// originator's agency: ErrNotReleasable unless the authority is that agency.
+// Release widens the case's releasability to its competent authority after a hand-over gave
+// the case to another state's authority: a GREEN or AMBER case gains the audience the alert's
+// marking allows in that state ([audience]; changed true). ErrNotReleasable when the alert was
+// not released there, and for an AMBER+STRICT or RED case unless the authority is the case's
+// originating agency.
 func (c *Case) Release() (bool, error) {
 	st := StateOfAuthority(c.Authority)
 	switch c.Markings.TLP {
@@ -278,10 +320,17 @@ func (c *Case) Release() (bool, error) {
 		}
 		return false, nil
 	}
-	if st == "" || len(c.Markings.RelTo) == 0 || slices.Contains(c.Markings.RelTo, "state:"+st) {
-		return false, nil // GREEN without REL TO goes to everyone; CLEAR is public
+	if st == "" || c.Authority == c.Markings.Originator {
+		return false, nil
 	}
-	c.Markings.RelTo = append(c.Markings.RelTo, "state:"+st)
+	a := audience(c.AlertMarkings, st)
+	switch {
+	case a == "":
+		return false, fmt.Errorf("the alert of case %s is not released to %s (%s): %w", c.ID, c.Authority, st, ErrNotReleasable)
+	case slices.Contains(c.Markings.RelTo, a) || slices.Contains(c.Markings.RelTo, "state:"+st):
+		return false, nil
+	}
+	c.Markings.RelTo = append(c.Markings.RelTo, a)
 	slices.Sort(c.Markings.RelTo)
 	return true, nil
 }

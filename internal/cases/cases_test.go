@@ -146,33 +146,44 @@ func TestHandOverAndAccept(t *testing.T) {
 }
 
 func TestMarkingsFor(t *testing.T) {
+	green := Markings{Originator: "SEMAR", TLP: "GREEN"}
 	for _, c := range []struct {
-		state, zone, acting, agency, tlp string
-		want                             Markings
-		err                              error
+		state, zone, acting, agency string
+		alert                       Markings
+		want                        Markings
+		err                         error
 	}{
-		{"MEX", "eez", "MEX", "SEMAR", "GREEN", Markings{"SEMAR", "AMBER", []string{"state:MEX"}}, nil},
-		{"USA", "territorial_sea", "MEX", "SEMAR", "CLEAR", Markings{"SEMAR", "AMBER", []string{"state:MEX", "state:USA"}}, nil},
-		{"", "high_seas", "USA", "CBP", "AMBER", Markings{"CBP", "AMBER", []string{"state:USA"}}, nil},
-		{"MEX", "eez", "MEX", "SEMAR", "AMBER+STRICT", Markings{"SEMAR", "AMBER+STRICT", []string{}}, nil},
-		{"MEX", "eez", "MEX", "SEMAR", "RED", Markings{"SEMAR", "RED", []string{"user:7"}}, nil},
-		{"USA", "eez", "MEX", "SEMAR", "AMBER+STRICT", Markings{}, ErrNotReleasable},
-		{"MEX", "eez", "MEX", "FGR", "RED", Markings{}, ErrNotReleasable},
+		{"MEX", "eez", "MEX", "SEMAR", green, Markings{"SEMAR", "AMBER", []string{"state:MEX"}}, nil},
+		{"USA", "territorial_sea", "MEX", "SEMAR", Markings{Originator: "SEMAR", TLP: "CLEAR"}, Markings{"SEMAR", "AMBER", []string{"state:MEX", "state:USA"}}, nil},
+		{"", "high_seas", "USA", "CBP", Markings{Originator: "CBP", TLP: "AMBER"}, Markings{"CBP", "AMBER", []string{}}, ErrNotReleasable},
+		{"", "high_seas", "USA", "CBP", Markings{Originator: "CBP", TLP: "AMBER", RelTo: []string{"state:USA"}}, Markings{"CBP", "AMBER", []string{"state:USA"}}, nil},
+		// released to Mexico only: not routed to USCG; released to USCG by name: the case goes to USCG only
+		{"USA", "eez", "MEX", "SEMAR", Markings{Originator: "SEMAR", TLP: "AMBER", RelTo: []string{"state:MEX"}}, Markings{}, ErrNotReleasable},
+		{"USA", "eez", "MEX", "SEMAR", Markings{Originator: "SEMAR", TLP: "GREEN", RelTo: []string{"state:MEX", "agency:USCG"}}, Markings{"SEMAR", "AMBER", []string{"agency:USCG", "state:MEX"}}, nil},
+		// an alert of SEMAR's released to nobody: SEMAR's own case in Mexican waters, no REL TO
+		{"MEX", "eez", "MEX", "SEMAR", Markings{Originator: "SEMAR", TLP: "AMBER"}, Markings{"SEMAR", "AMBER", []string{"agency:SEMAR"}}, nil},
+		{"MEX", "eez", "MEX", "SEMAR", Markings{Originator: "SEMAR", TLP: "AMBER+STRICT"}, Markings{"SEMAR", "AMBER+STRICT", []string{}}, nil},
+		{"MEX", "eez", "MEX", "SEMAR", Markings{Originator: "SEMAR", TLP: "RED", RelTo: []string{"user:7"}}, Markings{"SEMAR", "RED", []string{"user:7"}}, nil},
+		{"USA", "eez", "MEX", "SEMAR", Markings{Originator: "SEMAR", TLP: "AMBER+STRICT"}, Markings{}, ErrNotReleasable},
+		{"MEX", "eez", "MEX", "FGR", Markings{Originator: "SEMAR", TLP: "RED", RelTo: []string{"user:7"}}, Markings{}, ErrNotReleasable},
+		// a RED alert of USCG's naming a SEMAR officer: a SEMAR case would reach all of SEMAR
+		{"MEX", "eez", "MEX", "SEMAR", Markings{Originator: "USCG", TLP: "RED", RelTo: []string{"user:7"}}, Markings{}, ErrNotReleasable},
 	} {
 		cs, err := Open("c", alert(c.state, c.zone), "HND", c.acting, t0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := MarkingsFor(cs, c.agency, 7, c.tlp)
+		got, err := MarkingsFor(cs, c.agency, 7, c.alert)
 		if !errors.Is(err, c.err) || c.err == nil && (got.Originator != c.want.Originator || got.TLP != c.want.TLP || !slices.Equal(got.RelTo, c.want.RelTo)) {
-			t.Errorf("%s %s by %s/%s, alert %s: %+v %v, want %+v %v", c.state, c.zone, c.acting, c.agency, c.tlp, got, err, c.want, c.err)
+			t.Errorf("%s %s by %s/%s, alert %+v: %+v %v, want %+v %v", c.state, c.zone, c.acting, c.agency, c.alert, got, err, c.want, c.err)
 		}
 	}
 }
 
 func TestRelease(t *testing.T) {
 	cs, _ := Open("c1", alert("MEX", "eez"), "HND", "MEX", t0)
-	cs.Markings, _ = MarkingsFor(cs, "SEMAR", 1, "GREEN")
+	cs.AlertMarkings = Markings{Originator: "SEMAR", TLP: "GREEN"}
+	cs.Markings, _ = MarkingsFor(cs, "SEMAR", 1, cs.AlertMarkings)
 	cs.StartPursuit(t0)
 	cs.UpdatePursuit(Place{State: "USA", Zone: "territorial_sea"}, t0)
 	if ch, err := cs.Release(); ch || err != nil {
@@ -183,11 +194,21 @@ func TestRelease(t *testing.T) {
 		t.Fatalf("release after the hand-over: %v %v %v", ch, err, cs.Markings.RelTo)
 	}
 	strict, _ := Open("c2", alert("MEX", "eez"), "HND", "MEX", t0)
-	strict.Markings, _ = MarkingsFor(strict, "SEMAR", 1, "AMBER+STRICT")
+	strict.Markings, _ = MarkingsFor(strict, "SEMAR", 1, Markings{Originator: "SEMAR", TLP: "AMBER+STRICT"})
 	strict.StartPursuit(t0)
 	strict.UpdatePursuit(Place{State: "USA", Zone: "territorial_sea"}, t0)
 	strict.HandOver(t0)
 	if _, err := strict.Release(); !errors.Is(err, ErrNotReleasable) {
 		t.Errorf("AMBER+STRICT case handed to USCG: %v", err)
+	}
+	// an alert released to Mexico only: the case cannot go to USCG
+	mex, _ := Open("c3", alert("MEX", "eez"), "HND", "MEX", t0)
+	mex.AlertMarkings = Markings{Originator: "SEMAR", TLP: "AMBER", RelTo: []string{"state:MEX"}}
+	mex.Markings, _ = MarkingsFor(mex, "SEMAR", 1, mex.AlertMarkings)
+	mex.StartPursuit(t0)
+	mex.UpdatePursuit(Place{State: "USA", Zone: "territorial_sea"}, t0)
+	mex.HandOver(t0)
+	if _, err := mex.Release(); !errors.Is(err, ErrNotReleasable) {
+		t.Errorf("case from an alert released to Mexico only, handed to USCG: %v", err)
 	}
 }

@@ -31,7 +31,9 @@ const CaseRecordType = "case"
 // Access, enforced in the SQL of every read (row level, [markedVisible]):
 //
 //   - a case carries the markings of [cases.MarkingsFor]: originator the opening officer's
-//     agency, TLP AMBER, REL TO the states of the acting and of the competent authority;
+//     agency, TLP AMBER, REL TO the states of the acting and of the competent authority, or
+//     only that authority when the alert was released to it alone; an alert not released to
+//     the competent authority cannot be routed to it (cases.ErrNotReleasable);
 //   - a user reads a case under the rules of package access ([access.CanRead]); a case the
 //     user may not read is answered ErrNotFound, like one that does not exist;
 //   - opening and changing a case needs the watch officer role (access.ErrForbidden), and a
@@ -68,6 +70,25 @@ func putRelTo(ctx context.Context, s *Store, tx *sql.Tx, kind, id string, rel []
 		}
 	}
 	return nil
+}
+
+// relToTx reads the REL TO of one alert or case, as "state:MEX", "agency:USCG", "user:17",
+// sorted.
+func relToTx(ctx context.Context, s *Store, tx *sql.Tx, kind, id string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, s.Rebind(`SELECT target_type, target FROM marked_rel_to WHERE kind = ? AND record_id = ? ORDER BY target_type, target`), kind, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var typ, target string
+		if err := rows.Scan(&typ, &target); err != nil {
+			return nil, err
+		}
+		out = append(out, typ+":"+target)
+	}
+	return out, rows.Err()
 }
 
 // caseMarkings converts the case's markings and checks them with package access.
@@ -122,8 +143,10 @@ func (s *Store) OpenCase(ctx context.Context, u access.User, alertID string, at 
 	var c *cases.Case
 	_, err = s.Apply(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
 		vis, vargs := markedVisible("alert", "a", u)
-		var body, tlp string
-		err := tx.QueryRowContext(ctx, s.Rebind(`SELECT a.body, a.tlp FROM alerts a WHERE a.id = ? AND `+vis), append([]any{alertID}, vargs...)...).Scan(&body, &tlp)
+		var body string
+		var am cases.Markings
+		err := tx.QueryRowContext(ctx, s.Rebind(`SELECT a.body, a.originator, a.tlp FROM alerts a WHERE a.id = ? AND `+vis),
+			append([]any{alertID}, vargs...)...).Scan(&body, &am.Originator, &am.TLP)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ledger.Event{}, fmt.Errorf("open case: alert %s: %w", alertID, ErrNotFound)
 		}
@@ -144,6 +167,9 @@ func (s *Store) OpenCase(ctx context.Context, u access.User, alertID string, at 
 		if !errors.Is(err, sql.ErrNoRows) {
 			return ledger.Event{}, fmt.Errorf("open case: %w", err)
 		}
+		if am.RelTo, err = relToTx(ctx, s, tx, "alert", alertID); err != nil {
+			return ledger.Event{}, fmt.Errorf("open case: alert %s releasability: %w", alertID, err)
+		}
 		var a detect.Alert
 		if err := json.Unmarshal([]byte(body), &a); err != nil {
 			return ledger.Event{}, fmt.Errorf("open case: alert %s: stored body: %w", alertID, err)
@@ -156,10 +182,11 @@ func (s *Store) OpenCase(ctx context.Context, u access.User, alertID string, at 
 		if err != nil {
 			return ledger.Event{}, fmt.Errorf("open case from alert %s: %w", alertID, err)
 		}
-		if c.Markings, err = cases.MarkingsFor(c, u.Agency, u.ID, tlp); err != nil {
+		c.AlertMarkings = am
+		if c.Markings, err = cases.MarkingsFor(c, u.Agency, u.ID, am); err != nil {
 			return ledger.Event{}, fmt.Errorf("open case from alert %s: %w", alertID, err)
 		}
-		am, err := caseMarkings(c.Markings)
+		cm, err := caseMarkings(c.Markings)
 		if err != nil {
 			return ledger.Event{}, fmt.Errorf("open case from alert %s: markings: %w", alertID, err)
 		}
@@ -172,11 +199,11 @@ func (s *Store) OpenCase(ctx context.Context, u access.User, alertID string, at 
 			return ledger.Event{}, err
 		}
 		if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO cases (id, alert_id, authority, status, acting_state, originator, tlp, body, opened_ms, updated_ms)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.AlertID, c.Authority, c.Status, c.ActingState, am.Originator, string(am.TLP), string(nb),
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.AlertID, c.Authority, c.Status, c.ActingState, cm.Originator, string(cm.TLP), string(nb),
 			at.UnixMilli(), at.UnixMilli()); err != nil {
 			return ledger.Event{}, fmt.Errorf("open case: %w", err)
 		}
-		if err := putRelTo(ctx, s, tx, "case", c.ID, am.RelTo); err != nil {
+		if err := putRelTo(ctx, s, tx, "case", c.ID, cm.RelTo); err != nil {
 			return ledger.Event{}, fmt.Errorf("open case: releasability: %w", err)
 		}
 		return caseEvent(u, c, "case.open", nb, at), nil

@@ -310,6 +310,13 @@ func TestAlertAndCaseLeaks(t *testing.T) {
 					if (err == nil) != want {
 						t.Errorf("%s (%s) case %s %+v: %v, want readable %v", u.Name, u.Agency, c.ID, c.Markings, err, want)
 					}
+					// Nobody learns of an alert through a case: whoever reads the case reads its alert.
+					if want {
+						if _, err := s.Alert(ctx, u, c.AlertID); err != nil {
+							t.Errorf("%s (%s) reads case %s %+v but not its alert %s: %v", u.Name, u.Agency, c.ID, c.Markings, c.AlertID, err)
+						}
+						checks++
+					}
 					got := false
 					list, _ := s.Cases(ctx, u, c.Authority, 0)
 					for _, x := range list {

@@ -100,6 +100,8 @@ func TestCaseRoutes(t *testing.T) {
 		put("usa", 26, -96, "USA", "territorial_sea", 345000003, green)
 		put("secret", 22.5, -96, "MEX", "eez", 345000004, store.AlertMarking{Originator: "SEMAR", TLP: "AMBER",
 			RelTo: []access.Target{{Type: access.TargetAgency, Value: "SEMAR"}}})
+		put("mexonly", 26.1, -96, "USA", "territorial_sea", 345000005, store.AlertMarking{Originator: "SEMAR", TLP: "AMBER",
+			RelTo: []access.Target{{Type: access.TargetState, Value: "MEX"}}})
 
 		// Anonymous: 401 on every picture route.
 		for _, target := range []string{"/api/v1/cases", "/api/v1/alerts", "/api/v1/alerts/mex", "/api/v1/vessels", "/api/v1/feeds"} {
@@ -125,6 +127,10 @@ func TestCaseRoutes(t *testing.T) {
 		}
 		if rec := call(t, srv, "POST", "/api/v1/cases", map[string]string{"alert_id": "secret"}, uscg); rec.Code != 404 {
 			t.Errorf("USCG opened a case from the secret alert: %d %s", rec.Code, rec.Body)
+		}
+		// An alert released to Mexico only is not routed to USCG (the case would show it to the USA).
+		if rec := call(t, srv, "POST", "/api/v1/cases", map[string]string{"alert_id": "mexonly"}, semar); rec.Code != 403 || !strings.Contains(rec.Body.String(), "not_releasable") {
+			t.Errorf("case from an alert not released to the competent authority: %d %s", rec.Code, rec.Body)
 		}
 		if rec := call(t, srv, "POST", "/api/v1/cases", map[string]string{"alert_id": "mex"}, dea); rec.Code != 403 {
 			t.Errorf("an analyst opened a case: %d %s", rec.Code, rec.Body)
