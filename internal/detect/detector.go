@@ -21,7 +21,7 @@ type Stats struct {
 	Vessels     int              `json:"vessels"`      // vessels tracked now
 	Evicted     int64            `json:"evicted"`      // vessels forgotten after EvictAfter of silence
 	Pairs       int              `json:"pairs"`        // pairs of vessels close together now
-	PairsCapped int64            `json:"pairs_capped"` // close pairs not followed (Encounter.MaxPairs, MaxNeighbours)
+	PairsCapped int64            `json:"pairs_capped"` // pairings left out: pairs refused at Encounter.MaxPairs, looks cut at MaxNeighbours, looks of a vessel at MaxPairs (it follows only its pairs)
 	Lookups     int64            `json:"lookups"`      // jurisdiction look-ups
 	Alerts      map[string]int64 `json:"alerts"`       // final alerts by kind
 	// OpenGaps counts the vessels still silent for at least Gap.Min at the end of the input,
