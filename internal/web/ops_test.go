@@ -878,3 +878,26 @@ func BenchmarkProposeOperation(b *testing.B) {
 		}
 	}
 }
+
+// FuzzGrantScope: whatever scope an approver sends, reading it never panics, and a scope it
+// accepts keeps the request's state and authority (an approver cannot grant for another).
+func FuzzGrantScope(f *testing.F) {
+	for _, s := range []string{``, `null`, `{}`, `{"max_force_level":1}`, `{"state":"USA","authority":"DOS"}`,
+		`{"area":{"type":"Polygon","coordinates":[[[-108,24],[-107.5,24],[-107.5,25],[-108,25],[-108,24]]]}}`,
+		`{"start":"2026-05-01T06:00:00Z","end":"x"}`, `{"participants":[{"state":"USA","count":-1}]}`, `[1,2]`, `{"area":{"type":"Point"}}`} {
+		f.Add([]byte(s))
+	}
+	asked := ops.Consent{State: "MEX", Authority: "SRE/GANSEG", Start: opsT0, End: opsT0.Add(12 * time.Hour), MaxForceLevel: 2}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := grantScope(asked, json.RawMessage(b))
+		if err != nil {
+			if len(fieldErrors(err)) == 0 {
+				t.Fatalf("an error without fields: %v", err)
+			}
+			return
+		}
+		if c.State != "MEX" || c.Authority != "SRE/GANSEG" {
+			t.Fatalf("scope %s granted for %s %s", b, c.State, c.Authority)
+		}
+	})
+}
