@@ -366,7 +366,13 @@ func main() {
 		rep.DetectPerCPUS = float64(c.positions) / rep.DetectCPUS
 	}
 	if c.positions > 0 {
-		rep.MeanIntervalS = float64(len(c.mmsi)) * duration.Seconds() / float64(c.positions)
+		// vessel-seconds per position over the simulated time covered (less than -duration
+		// when -deadline stopped the run)
+		covered := duration.Seconds()
+		if !rep.Complete {
+			covered = c.simNow.Sub(sim.DefaultStart).Seconds()
+		}
+		rep.MeanIntervalS = float64(len(c.mmsi)) * covered / float64(c.positions)
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
