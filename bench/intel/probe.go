@@ -8,7 +8,11 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
+	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -19,6 +23,7 @@ import (
 	"accord/internal/access"
 	"accord/internal/intel"
 	"accord/internal/store"
+	"accord/internal/web"
 )
 
 // probe measures the store's side of one list request in process, without HTTP: the token
@@ -38,6 +43,7 @@ func probe(args []string) error {
 	limit := fs.Int("limit", 50, "page size")
 	mmap := fs.Int64("mmap", 0, "experiment: PRAGMA mmap_size on every connection (bytes)")
 	rate := fs.Float64("rate", 0, "requests per second, open loop (0: one after another)")
+	viaHTTP := fs.Bool("http", false, "go through the HTTP handler (in process, no network)")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the loop to this file")
 	fs.Parse(args)
 	if *dir == "" {
@@ -72,6 +78,31 @@ func probe(args []string) error {
 		}
 		rs, err := sv.Reports(ctx, ru, f, "list")
 		return len(rs), err
+	}
+	if *viaHTTP {
+		// The whole handler (routing, token check, list, JSON) without the network.
+		srv := web.New(web.Config{Vessels: st, NotFound: store.ErrNotFound, Intel: web.IntelConfig{Store: sv, Sessions: sv}}, slog.New(slog.DiscardHandler))
+		q := url.Values{}
+		q.Set("limit", strconv.Itoa(*limit))
+		for k, v := range map[string]string{"discipline": *disc, "tlp": *tlp, "originator": *orig} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		if !f.From.IsZero() {
+			q.Set("from", f.From.Format(time.RFC3339))
+		}
+		target := "/api/v1/reports?" + q.Encode()
+		one = func() (int, error) {
+			req := httptest.NewRequest("GET", target, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				return 0, fmt.Errorf("%s: %d %s", target, rec.Code, rec.Body)
+			}
+			return strings.Count(rec.Body.String(), `"stix_id"`), nil
+		}
 	}
 	for i := 0; i < 50; i++ { // warm the caches and the statement cache
 		if _, err := one(); err != nil {
