@@ -82,9 +82,11 @@ type OpsConfig struct {
 type opsState struct {
 	cfg OpsConfig
 	mu  sync.Mutex
-	loc policy.Locator
-	pop policy.Population
-	eng *policy.Engine
+	// decideMu serialises the decisions recorded after consent answers and expiries.
+	decideMu sync.Mutex
+	loc      policy.Locator
+	pop      policy.Population
+	eng      *policy.Engine
 }
 
 // opsByServer holds the OpsConfig of each server (Config predates the operation routes).
@@ -393,9 +395,10 @@ func (s *Server) handleCreateOperation(w http.ResponseWriter, r *http.Request, u
 	return s.writeOperation(w, r, http.StatusCreated, u, o, id)
 }
 
-// decisionID names the n-th decision on an operation at time at.
+// decisionID names the n-th decision on an operation, made at time at; ids sort in the order
+// of the decisions.
 func decisionID(opID string, at time.Time, n int) string {
-	return fmt.Sprintf("%s/decision/%s/%d", opID, at.UTC().Format("20060102T150405.000000000Z"), n)
+	return fmt.Sprintf("%s/decision/%s/%06d", opID, at.UTC().Format("20060102T150405.000000000Z"), n)
 }
 
 // consentID is the id of a consent request: operation id, state and role, URL-safe.
@@ -670,31 +673,45 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, u acces
 	return s.writeOperation(w, r, http.StatusOK, u, o, r.PathValue("id"))
 }
 
-// redecide decides the operation again with the consents in force now and records the decision.
-func (s *Server) redecide(ctx context.Context, o *opsState, opID string, now time.Time, actor ledger.Actor) (policy.Decision, error) {
+// redecide decides the operation again with the consents in force now and records the
+// decision, as actor. It holds o.decideMu from reading the consents to recording the decision,
+// and takes the time inside it, so decisions are recorded in the order of the answers they
+// follow and the latest one has seen every answer committed before it. With ifExpired, it does
+// nothing (false) unless a consent of the operation expired after its latest decision.
+func (s *Server) redecide(ctx context.Context, o *opsState, opID string, actor ledger.Actor, ifExpired bool) (decisionJSON, bool, error) {
 	eng, err := s.engine(o)
 	if err != nil {
-		return policy.Decision{}, err
+		return decisionJSON{}, false, err
+	}
+	o.decideMu.Lock()
+	defer o.decideMu.Unlock()
+	now := s.cfg.Now().UTC()
+	if ifExpired {
+		ids, err := o.cfg.Store.ConsentsExpiredSinceDecision(ctx, now, opID)
+		if err != nil || len(ids) == 0 {
+			return decisionJSON{}, false, err
+		}
 	}
 	rec, err := o.cfg.Store.OperationRecordByID(ctx, opID)
 	if err != nil {
-		return policy.Decision{}, err
+		return decisionJSON{}, false, err
 	}
 	cs, err := o.cfg.Store.EffectiveConsents(ctx, opID, now)
 	if err != nil {
-		return policy.Decision{}, err
+		return decisionJSON{}, false, err
 	}
 	op := *rec.Op
 	op.Consents = cs
 	d := eng.Decide(&op)
 	ds, err := o.cfg.Store.PolicyDecisions(ctx, opID)
 	if err != nil {
-		return d, err
+		return decisionJSON{}, false, err
 	}
-	if _, err := o.cfg.Store.RecordPolicyDecision(ctx, decisionID(opID, now, len(ds)), opID, d, now, actor); err != nil {
-		return d, err
+	id := decisionID(opID, now, len(ds))
+	if _, err := o.cfg.Store.RecordPolicyDecision(ctx, id, opID, d, now, actor); err != nil {
+		return decisionJSON{}, false, err
 	}
-	return d, nil
+	return decisionJSON{ID: id, At: rfc3339(now), Decision: d}, true, nil
 }
 
 // consentFor returns the consent request id if it is addressed to u's state; otherwise 404,
@@ -914,7 +931,7 @@ func (s *Server) handleConsentDecision(w http.ResponseWriter, r *http.Request, u
 
 func (s *Server) answerConsent(w http.ResponseWriter, r *http.Request, u access.User, o *opsState, req ops.ConsentRequest, now time.Time, actor ledger.Actor) error {
 	ctx := r.Context()
-	d, err := s.redecide(ctx, o, req.OperationID, now, actor)
+	d, _, err := s.redecide(ctx, o, req.OperationID, actor, false)
 	if err != nil {
 		return err
 	}
@@ -922,14 +939,10 @@ func (s *Server) answerConsent(w http.ResponseWriter, r *http.Request, u access.
 	if err != nil {
 		return err
 	}
-	ds, err := o.cfg.Store.PolicyDecisions(ctx, req.OperationID)
-	if err != nil {
-		return err
-	}
-	last := ds[len(ds)-1]
-	s.log.Info("consent answered", "request", req.ID, "status", c.Status(now), "decision", d.Decision, "user", u.Name)
-	writeJSON(w, http.StatusOK, "application/json", consentAnswerJSON{Consent: newConsentJSON(c, now),
-		Decision: decisionJSON{ID: last.ID, At: rfc3339(last.At), Decision: d}})
+	s.log.Info("consent answered", "request", req.ID, "status", c.Status(now), "decision", d.Decision.Decision, "user", u.Name)
+	cj := newConsentJSON(c, now)
+	cj.CanAnswer = s.mayAnswer(u, o, c.Request) == nil
+	writeJSON(w, http.StatusOK, "application/json", consentAnswerJSON{Consent: cj, Decision: d})
 	return nil
 }
 
@@ -1079,21 +1092,22 @@ func (s *Server) Sweep(ctx context.Context) error {
 // redecideExpired decides again the operations (only: that one) whose consent expired after
 // their latest decision, as the system. Errors are logged and returned.
 func (s *Server) redecideExpired(ctx context.Context, o *opsState, only string) error {
-	now := s.cfg.Now().UTC()
-	ids, err := o.cfg.Store.ConsentsExpiredSinceDecision(ctx, now, only)
+	ids, err := o.cfg.Store.ConsentsExpiredSinceDecision(ctx, s.cfg.Now().UTC(), only)
 	if err != nil {
 		s.log.Warn("expired consents", "err", err)
 		return err
 	}
 	var errs []error
 	for _, id := range ids {
-		d, err := s.redecide(ctx, o, id, now, o.cfg.System)
+		d, done, err := s.redecide(ctx, o, id, o.cfg.System, true)
 		if err != nil {
 			s.log.Warn("deciding again after a consent expired", "operation", id, "err", err)
 			errs = append(errs, err)
 			continue
 		}
-		s.log.Info("operation decided again: a consent expired", "operation", id, "decision", d.Decision)
+		if done {
+			s.log.Info("operation decided again: a consent expired", "operation", id, "decision", d.Decision.Decision)
+		}
 	}
 	return errors.Join(errs...)
 }

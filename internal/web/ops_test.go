@@ -901,3 +901,39 @@ func FuzzGrantScope(f *testing.F) {
 		}
 	})
 }
+
+// TestConcurrentKeys: the two states answer at the same moment; the operation's latest
+// decision has seen both answers (decisions are recorded in the order of the answers).
+func TestConcurrentKeys(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		e := newOpsEnv(t, st)
+		for i := 0; i < 8; i++ {
+			var p opDetail
+			e.want(201, "semar", "POST", "/api/v1/operations", jointPatrolJSON, &p)
+			codes := make(chan int, 3)
+			var wg sync.WaitGroup
+			for _, a := range []struct{ user, req string }{{"sre", p.consentOf(t, "MEX")}, {"dos", p.consentOf(t, "USA")}, {"sre", p.consentOf(t, "MEX")}} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					codes <- e.do(a.user, "POST", "/api/v1/consents/"+a.req+"/decision", `{"granted":true}`).Code
+				}()
+			}
+			wg.Wait()
+			close(codes)
+			var got []int
+			for c := range codes {
+				got = append(got, c)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, []int{200, 200, 409}) {
+				t.Fatalf("answers %v, want two 200 and one 409 (a request is answered once)", got)
+			}
+			var d opDetail
+			e.want(200, "semar", "GET", "/api/v1/operations/"+p.ID, nil, &d)
+			if d.Decision.Decision != policy.Allow || len(d.Decisions) != 3 {
+				t.Fatalf("round %d: latest decision %s after both keys (%d decisions)", i, d.Decision.Decision, len(d.Decisions))
+			}
+		}
+	})
+}
