@@ -1,109 +1,110 @@
--- The PostGIS reference for the jurisdiction engine: the same geometry (loaded by run.sh into
--- geo_in from the engine's WriteGeometryTSV), the same zone rules (docs/jurisdiction.md), but
--- geography (WGS 84 spheroid) distances and PostGIS point-in-polygon.
+-- The PostGIS reference for the jurisdiction engine, part 2: classify the points pts with id in
+-- [:lo, :hi] (psql variables) and write id,state,zone,margin_nm as CSV on standard output. Set-based:
+-- one statement per step over all the points of the chunk, no per-point function.
+--
+-- Rules (the engine's, docs/jurisdiction.md): land; a lake of a land polygon is internal
+-- waters; inside a mapped territorial sea: territorial sea, or internal waters when farther
+-- than 12 nm from that state's outer limits; elsewhere each state's baseline distance is
+-- min(distance to its coastline, distance to its outer limits + 12 nm), the nearest state
+-- within 200 nm owns the point (equidistance) unless the US–Mexico treaty line covers the
+-- point's longitude and both are the nearest two states: then the side of the line decides;
+-- 12/24/200 nm give the zone. Distances are PostGIS geography distances (WGS 84 spheroid).
+--
+-- margin is the distance in nm to the nearest limit where the answer could change (polygon
+-- edge, 12/24/200 nm line, equidistance line, treaty line); polygon edges count only within
+-- 1 nm, so margins above 1 nm are reported as at most 1 nm.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS postgis;
+SET work_mem = '512MB';
+SET max_parallel_workers_per_gather = 0;
+SET jit = off;
 
-DROP TABLE IF EXISTS land, hollow, sea, coast, lim, treaty, edges;
--- Polygons, cut into pieces of at most 256 vertices for fast point-in-polygon (a polygon that
--- GEOS cannot cut is kept whole).
-CREATE OR REPLACE FUNCTION cut(g geometry) RETURNS SETOF geometry AS $$
-BEGIN
-  RETURN QUERY SELECT ST_Subdivide(g, 256);
-EXCEPTION WHEN OTHERS THEN
-  RETURN NEXT g;
-END $$ LANGUAGE plpgsql;
-CREATE TABLE land AS SELECT state, cut(ST_GeomFromText(wkt, 4326)) AS geom FROM geo_in WHERE kind = 'land';
--- Outer rings of land polygons: a point inside one but not in land is in a lake (internal waters).
-CREATE TABLE hollow AS
-  SELECT state, cut(ST_MakePolygon(ST_ExteriorRing(ST_GeomFromText(wkt, 4326)))) AS geom
-  FROM geo_in WHERE kind = 'land' AND ST_NumInteriorRings(ST_GeomFromText(wkt, 4326)) > 0;
-CREATE TABLE sea AS SELECT state, cut(ST_GeomFromText(wkt, 4326)) AS geom FROM geo_in WHERE kind = 'sea';
--- Baselines: coastline segments, and the outer limits of mapped territorial seas (a baseline
--- lies 12 nm inside them).
-CREATE TABLE coast AS SELECT state, wkt::geography AS g FROM geo_in WHERE kind = 'coast';
-CREATE TABLE lim AS SELECT state, wkt::geography AS g FROM geo_in WHERE kind = 'limit';
-CREATE TABLE treaty AS SELECT state AS north, place AS south, ST_GeomFromText(wkt, 4326) AS geom FROM geo_in WHERE kind = 'treaty';
--- Polygon edges (land borders included), for the distance from a point to the nearest
--- land or mapped-sea limit.
-CREATE TABLE edges AS
-  SELECT (ST_DumpSegments(ST_Boundary(ST_GeomFromText(wkt, 4326)))).geom::geography AS g
-  FROM geo_in WHERE kind IN ('land', 'sea');
-CREATE INDEX ON land USING gist (geom);
-CREATE INDEX ON hollow USING gist (geom);
-CREATE INDEX ON sea USING gist (geom);
-CREATE INDEX ON coast USING gist (g);
-CREATE INDEX ON lim USING gist (g);
-CREATE INDEX ON edges USING gist (g);
-ANALYZE land; ANALYZE hollow; ANALYZE sea; ANALYZE coast; ANALYZE lim; ANALYZE treaty; ANALYZE edges;
+DROP TABLE IF EXISTS c_pip, c_edge, c_pair, c_dist, c_base, c_out;
+-- 1. Point in polygon.
+CREATE TEMP TABLE c_pip AS
+SELECT p.id, p.lon, p.lat, p.geom, p.geog, l.land, l.hollow, s.state AS sea
+FROM pts p
+LEFT JOIN LATERAL (
+  SELECT min(c.state) FILTER (WHERE c.n_all % 2 = 1) AS land,
+         min(c.state) FILTER (WHERE c.n_all % 2 = 0 AND c.n_out % 2 = 1) AS hollow
+  FROM (SELECT x.state, x.place, count(DISTINCT x.rid) AS n_all, count(DISTINCT x.rid) FILTER (WHERE x.outer) AS n_out
+        FROM land_ring x WHERE ST_Intersects(x.geom, p.geom) GROUP BY x.state, x.place) c) l ON true
+LEFT JOIN LATERAL (SELECT x.state FROM sea x WHERE l.land IS NULL AND l.hollow IS NULL AND ST_Intersects(x.geom, p.geom) LIMIT 1) s ON true
+WHERE p.id BETWEEN :lo AND :hi;
+CREATE INDEX ON c_pip USING gist (geom);
+ANALYZE c_pip;
 
--- nearest_base returns the nearest baseline (nm, state) to g of any state but excl:
--- min(distance to a coastline, distance to a mapped sea's outer limit + ts).
-CREATE OR REPLACE FUNCTION nearest_base(g geography, excl text, ts float8, OUT d float8, OUT state text) AS $$
-DECLARE dc float8; sc text; dl float8; sl text;
-BEGIN
-  SELECT ST_Distance(c.g, $1) / 1852, c.state INTO dc, sc FROM
-    (SELECT c.g, c.state FROM coast c WHERE excl IS NULL OR c.state <> excl ORDER BY c.g <-> $1 LIMIT 8) c
-    ORDER BY 1 LIMIT 1;
-  SELECT ST_Distance(l.g, $1) / 1852 + ts, l.state INTO dl, sl FROM
-    (SELECT l.g, l.state FROM lim l WHERE excl IS NULL OR l.state <> excl ORDER BY l.g <-> $1 LIMIT 8) l
-    ORDER BY 1 LIMIT 1;
-  IF dl IS NOT NULL AND (dc IS NULL OR dl < dc) THEN d := dl; state := sl; ELSE d := dc; state := sc; END IF;
-END $$ LANGUAGE plpgsql STABLE;
+-- 2. Distance to the nearest polygon edge within 1 nm (the margin of the polygon tests).
+CREATE TEMP TABLE c_edge AS
+SELECT p.id, min(ST_Distance(e.g, p.geog)) / 1852 AS d
+FROM c_pip p JOIN edges e ON ST_DWithin(e.g, p.geog, 1852)
+GROUP BY p.id;
 
--- classify returns the state and zone of the point (lon, lat) and its margin: the distance in nm
--- to the nearest limit where the answer could change (polygon edge, 12/24/200 nm line,
--- equidistance line, treaty line).
-CREATE OR REPLACE FUNCTION classify(lon float8, lat float8, OUT state text, OUT zone text, OUT margin float8) AS $$
-DECLARE
-  ts CONSTANT float8 := 12; cz CONSTANT float8 := 24; eez CONSTANT float8 := 200;
-  pt0 geometry := ST_SetSRID(ST_MakePoint(lon, lat), 4326);
-  gg geography := pt0::geography;
-  medge float8; s text; dl float8;
-  d1 float8; s1 text; d2 float8; s2 text; downer float8; t record; f float8; a geometry; b geometry; cr float8; td float8;
-BEGIN
-  SELECT ST_Distance(e.g, gg) / 1852 INTO medge FROM (SELECT e.g FROM edges e ORDER BY e.g <-> gg LIMIT 8) e ORDER BY 1 LIMIT 1;
-  medge := coalesce(medge, 'Infinity');
-  SELECT l.state INTO s FROM land l WHERE ST_Intersects(l.geom, pt0) LIMIT 1;
-  IF s IS NOT NULL THEN state := s; zone := 'land'; margin := medge; RETURN; END IF;
-  SELECT h.state INTO s FROM hollow h WHERE ST_Intersects(h.geom, pt0) LIMIT 1;
-  IF s IS NOT NULL THEN state := s; zone := 'internal_waters'; margin := medge; RETURN; END IF;
-  SELECT m.state INTO s FROM sea m WHERE ST_Intersects(m.geom, pt0) LIMIT 1;
-  IF s IS NOT NULL THEN
-    SELECT ST_Distance(l.g, gg) / 1852 INTO dl FROM (SELECT l.g FROM lim l WHERE l.state = s ORDER BY l.g <-> gg LIMIT 8) l ORDER BY 1 LIMIT 1;
-    state := s;
-    zone := CASE WHEN dl > ts THEN 'internal_waters' ELSE 'territorial_sea' END;
-    margin := least(medge, abs(dl - ts));
-    RETURN;
-  END IF;
-  SELECT n.d, n.state INTO d1, s1 FROM nearest_base(gg, NULL, ts) n;
-  IF d1 IS NULL OR d1 > eez THEN
-    state := ''; zone := 'high_seas'; margin := least(medge, coalesce(d1 - eez, 'Infinity')); RETURN;
-  END IF;
-  SELECT n.d, n.state INTO d2, s2 FROM nearest_base(gg, s1, ts) n;
-  state := s1; downer := d1;
-  margin := least(medge, abs(d1 - ts), abs(d1 - cz), abs(d1 - eez));
-  IF d2 IS NOT NULL AND d2 <= eez THEN
-    margin := least(margin, (d2 - d1) / 2); -- equidistance line
-    SELECT tr.north, tr.south, tr.geom INTO t FROM treaty tr
-      WHERE ((tr.north = s1 AND tr.south = s2) OR (tr.north = s2 AND tr.south = s1))
-        AND lon BETWEEN ST_X(ST_StartPoint(tr.geom)) AND ST_X(ST_EndPoint(tr.geom))
-      ORDER BY ST_Distance(tr.geom, pt0) LIMIT 1;
-    IF FOUND THEN
-      f := ST_LineLocatePoint(t.geom, pt0);
-      a := ST_LineInterpolatePoint(t.geom, greatest(f - 1e-7, 0));
-      b := ST_LineInterpolatePoint(t.geom, least(f + 1e-7, 1));
-      cr := (ST_X(b) - ST_X(a)) * (lat - ST_Y(a)) - (ST_Y(b) - ST_Y(a)) * (lon - ST_X(a));
-      td := ST_Distance(ST_ClosestPoint(t.geom, pt0)::geography, gg) / 1852;
-      margin := least(medge, td, abs(d2 - eez), abs(d1 - eez));
-      IF (cr > 0 AND t.north <> s1) OR (cr <= 0 AND t.south <> s1) THEN
-        state := s2; downer := d2;
-      END IF;
-      margin := least(margin, abs(downer - ts), abs(downer - cz), abs(downer - eez));
-    END IF;
-  END IF;
-  zone := CASE WHEN downer <= ts THEN 'territorial_sea' WHEN downer <= cz THEN 'contiguous_zone'
-               WHEN downer <= eez THEN 'eez' ELSE 'high_seas' END;
-  IF zone = 'high_seas' THEN state := ''; END IF;
-END $$ LANGUAGE plpgsql STABLE;
+-- 3. Per point off land, per state and kind: the distance to the nearest baseline segment of
+-- the groups within reach (groups in the outer loop, so each group's tree is built once).
+-- The distances are computed in the join's order (one group after the other) into c_pair and
+-- aggregated afterwards: an aggregate over the join itself may sort the pairs by point first,
+-- and then every call builds its group's tree anew.
+CREATE TEMP TABLE c_pair AS
+SELECT p.id, g.state, g.kind, ST_Distance(g.g, p.geog) / 1852 AS d
+FROM base_grp g
+CROSS JOIN LATERAL (SELECT q.id, q.geog FROM c_pip q WHERE q.geom && g.reach AND q.land IS NULL AND q.hollow IS NULL) p;
+CREATE TEMP TABLE c_dist AS SELECT id, state, kind, min(d) AS d FROM c_pair GROUP BY id, state, kind;
+
+-- Per point and state: the baseline distance min(coast, limit + 12) and the limit distance.
+CREATE TEMP TABLE c_base AS
+SELECT id, state,
+       least(min(d) FILTER (WHERE kind = 'coast'), min(d) FILTER (WHERE kind = 'limit') + 12) AS base,
+       min(d) FILTER (WHERE kind = 'limit') AS lim
+FROM c_dist GROUP BY id, state;
+CREATE INDEX ON c_base (id);
+ANALYZE c_base;
+
+-- 4. The answer.
+CREATE TEMP TABLE c_out AS
+WITH ranked AS (
+  SELECT p.id, p.lon, p.lat, p.geom, p.geog, p.land, p.hollow, p.sea, coalesce(e.d, 1) AS medge,
+         (SELECT b.lim FROM c_base b WHERE b.id = p.id AND b.state = p.sea) AS dl,
+         b1.base AS d1, b1.state AS s1, b2.base AS d2, b2.state AS s2
+  FROM c_pip p
+  LEFT JOIN c_edge e ON e.id = p.id
+  LEFT JOIN LATERAL (SELECT b.state, b.base FROM c_base b WHERE b.id = p.id AND b.base IS NOT NULL ORDER BY b.base LIMIT 1) b1 ON true
+  LEFT JOIN LATERAL (SELECT b.state, b.base FROM c_base b WHERE b.id = p.id AND b.base IS NOT NULL AND b.state <> b1.state ORDER BY b.base LIMIT 1) b2 ON true
+), tr AS (
+  -- The treaty line's side, where both nearest states are the treaty's and within 200 nm.
+  SELECT r.id, t.north, t.south, t.cr, t.td FROM ranked r
+  CROSS JOIN LATERAL (
+    SELECT x.north, x.south,
+           (ST_X(b) - ST_X(a)) * (r.lat - ST_Y(a)) - (ST_Y(b) - ST_Y(a)) * (r.lon - ST_X(a)) AS cr,
+           ST_Distance(ST_ClosestPoint(x.geom, r.geom)::geography, r.geog) / 1852 AS td
+    FROM (SELECT x.*, ST_LineLocatePoint(x.geom, r.geom) AS f FROM treaty x
+          WHERE ((x.north = r.s1 AND x.south = r.s2) OR (x.north = r.s2 AND x.south = r.s1))
+            AND r.lon BETWEEN ST_X(ST_StartPoint(x.geom)) AND ST_X(ST_EndPoint(x.geom))
+          ORDER BY ST_Distance(x.geom, r.geom) LIMIT 1) x
+    CROSS JOIN LATERAL (SELECT ST_LineInterpolatePoint(x.geom, greatest(x.f - 1e-7, 0)) AS a,
+                               ST_LineInterpolatePoint(x.geom, least(x.f + 1e-7, 1)) AS b) ab
+  ) t
+  WHERE r.land IS NULL AND r.hollow IS NULL AND r.sea IS NULL AND r.d1 <= 200 AND r.d2 <= 200
+), own AS (
+  SELECT r.*, t.td,
+         CASE WHEN t.id IS NOT NULL AND ((t.cr > 0 AND t.north <> r.s1) OR (t.cr <= 0 AND t.south <> r.s1)) THEN r.s2 ELSE r.s1 END AS owner,
+         CASE WHEN t.id IS NOT NULL AND ((t.cr > 0 AND t.north <> r.s1) OR (t.cr <= 0 AND t.south <> r.s1)) THEN r.d2 ELSE r.d1 END AS downer
+  FROM ranked r LEFT JOIN tr t ON t.id = r.id
+)
+SELECT id,
+  CASE WHEN land IS NOT NULL THEN land WHEN hollow IS NOT NULL THEN hollow WHEN sea IS NOT NULL THEN sea
+       WHEN d1 IS NULL OR d1 > 200 OR downer > 200 THEN '' ELSE owner END AS state,
+  CASE WHEN land IS NOT NULL THEN 'land' WHEN hollow IS NOT NULL THEN 'internal_waters'
+       WHEN sea IS NOT NULL THEN CASE WHEN dl > 12 THEN 'internal_waters' ELSE 'territorial_sea' END
+       WHEN d1 IS NULL OR d1 > 200 THEN 'high_seas'
+       WHEN downer <= 12 THEN 'territorial_sea' WHEN downer <= 24 THEN 'contiguous_zone'
+       WHEN downer <= 200 THEN 'eez' ELSE 'high_seas' END AS zone,
+  CASE WHEN land IS NOT NULL OR hollow IS NOT NULL THEN medge
+       WHEN sea IS NOT NULL THEN least(medge, abs(dl - 12))
+       WHEN d1 IS NULL OR d1 > 200 THEN least(medge, coalesce(d1 - 200, 'Infinity'))
+       WHEN td IS NOT NULL THEN least(medge, td, abs(d2 - 200), abs(d1 - 200), abs(downer - 12), abs(downer - 24), abs(downer - 200))
+       ELSE least(medge, abs(d1 - 12), abs(d1 - 24), abs(d1 - 200), CASE WHEN d2 <= 200 THEN (d2 - d1) / 2 END)
+  END AS margin
+FROM own;
+
+COPY (SELECT id, state, zone, round(margin::numeric, 4) FROM c_out ORDER BY id) TO STDOUT (FORMAT csv);

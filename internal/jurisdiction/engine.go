@@ -569,9 +569,21 @@ func (e *Engine) evalExact(k int, p, c pt, maxD1 float64, full bool) point {
 	q := point{state: -1, place: -1, s1: -1, s2: -1, d2: math.Inf(1), treatyD: math.Inf(1), limD: math.Inf(1)}
 	v := unit(p.Y, p.X)
 	var pl1 int
-	q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), maxD1)
-	if math.IsInf(q.d1, 1) && !math.IsInf(maxD1, 1) {
-		q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), math.Inf(1))
+	haveD1 := false
+	nearest1 := func() {
+		if haveD1 {
+			return
+		}
+		haveD1 = true
+		q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), maxD1)
+		if math.IsInf(q.d1, 1) && !math.IsInf(maxD1, 1) {
+			q.d1, q.s1, pl1 = e.nearestBase(v, p.Y, ^uint64(0), math.Inf(1))
+		}
+	}
+	// The index build needs d1 (and d2) everywhere; Lookup only where the answer uses them:
+	// not inside a mapped territorial sea, whose distances come from insideBase alone.
+	if full || e.user != nil {
+		nearest1()
 	}
 	// Another state's baseline matters only while it can reach the EEZ limit (with a margin
 	// larger than any cell, for the index build's uniformity test).
@@ -591,11 +603,13 @@ func (e *Engine) evalExact(k int, p, c pt, maxD1 float64, full bool) point {
 		}
 	}
 	if s, h := e.land.at(k, p, c); s != 0 {
+		nearest1()
 		q.zone, q.basis, q.place = ZoneLand, "land", int(s-1)
 		q.state = int(e.placeState[q.place])
 		q.dBase = q.d1
 		return q
 	} else if h != 0 {
+		nearest1()
 		q.zone, q.basis, q.place = ZoneInternalWaters, "land", int(h-1)
 		q.state = int(e.placeState[q.place])
 		q.dBase = q.d1
@@ -605,7 +619,17 @@ func (e *Engine) evalExact(k int, p, c pt, maxD1 float64, full bool) point {
 		if s, _ := e.ts.at(k, p, c); s != 0 {
 			q.place = int(s - 1)
 			q.state = int(e.placeState[q.place])
-			q.dBase, q.limD = e.insideBase(v, p.Y, q.state, math.Inf(1))
+			// Lookup's bound on the baseline distance bounds the distance to the outer limit
+			// too (dBase = limD − TerritorialSeaNM in internal waters, limD ≤ TerritorialSeaNM
+			// otherwise); a wrong bound costs insideBase a second search, never a wrong answer.
+			maxLim := math.Inf(1)
+			if !full {
+				maxLim = maxD1 + e.cfg.TerritorialSeaNM
+			}
+			q.dBase, q.limD = e.insideBase(v, p.Y, q.state, maxLim)
+			if !haveD1 {
+				q.d1 = q.dBase // not used by the answer inside a mapped sea
+			}
 			q.zone, q.basis = ZoneTerritorialSea, "mapped"
 			if q.limD > e.cfg.TerritorialSeaNM {
 				q.zone = ZoneInternalWaters
@@ -613,6 +637,7 @@ func (e *Engine) evalExact(k int, p, c pt, maxD1 float64, full bool) point {
 			return q
 		}
 	}
+	nearest1()
 	q.dBase = q.d1
 	if q.s1 < 0 || q.d1 > e.cfg.EEZNM {
 		q.zone, q.basis = ZoneHighSeas, ""
@@ -848,7 +873,8 @@ func (b *subBlock) corners(si, sj int) [4]float32 {
 // needs.
 func (e *Engine) pack() {
 	g := &e.g
-	e.recs = make([]cellRec, g.nx*g.ny)
+	var freeRecs, freeBlocks func()
+	e.recs, freeRecs = hugeSlice[cellRec](g.nx * g.ny)
 	for j := range g.ny {
 		for i := range g.nx {
 			k := j*g.nx + i
@@ -856,7 +882,8 @@ func (e *Engine) pack() {
 		}
 	}
 	const nv = (subN + 1) * (subN + 1)
-	e.blocks = make([]subBlock, len(e.subCls)/(subN*subN))
+	e.blocks, freeBlocks = hugeSlice[subBlock](len(e.subCls) / (subN * subN))
+	releaseWhenUnreachable(e, []func(){freeRecs, freeBlocks})
 	for bi := range e.blocks {
 		b := &e.blocks[bi]
 		copy(b.cls[:], e.subCls[bi*subN*subN:])

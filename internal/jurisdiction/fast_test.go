@@ -142,11 +142,17 @@ func BenchmarkLookupPaths(b *testing.B) {
 			continue
 		}
 		b.Run(name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			i := 0
+			cpu0 := threadCPU()
 			for b.Loop() {
 				p := pts[i%len(pts)]
 				e.Lookup(p[0], p[1])
 				i++
+			}
+			if cpu := threadCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 			b.ReportMetric(100*float64(len(pts))/float64(len(all)), "%points")
 		})
