@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"accord/internal/cases"
 )
 
 // Config is Accord's whole configuration, one struct passed down to every component.
@@ -59,6 +61,21 @@ type NodeConfig struct {
 	ID    string `json:"id"`    // stable identifier, e.g. "mx-semar-c4"; ACCORD_NODE_ID; default "accord-demo"
 	State string `json:"state"` // ISO 3166 alpha-3 of the state running the node; ACCORD_NODE_STATE; default "MEX"
 	Name  string `json:"name"`  // human-readable name
+	// Agency operating the node, e.g. "SEMAR": the originator of the records it makes from its
+	// own feeds when a feed names none. ACCORD_NODE_AGENCY; default the state's maritime
+	// authority (MEX: SEMAR, USA: USCG).
+	Agency string `json:"agency"`
+}
+
+// agency returns the node's agency: Agency, else the maritime authority of State, else State.
+func (n NodeConfig) agency() string {
+	if n.Agency != "" {
+		return n.Agency
+	}
+	if a, ok := cases.Authorities[n.State]; ok {
+		return a
+	}
+	return n.State
 }
 
 // FeedConfig is one AIS feed.
@@ -69,7 +86,7 @@ type FeedConfig struct {
 	Kind       string   `json:"kind"`
 	Addr       string   `json:"addr"`
 	Paths      []string `json:"paths"`
-	Originator string   `json:"originator"` // owning agency, e.g. "SEMAR"; default the node's state
+	Originator string   `json:"originator"` // owning agency, e.g. "SEMAR"; default the node's agency
 	TLP        string   `json:"tlp"`        // TLP 2.0 marking of the feed's data; default "GREEN"
 }
 
@@ -134,14 +151,15 @@ func loadConfig(cfg *Config, path string, getenv func(string) string) error {
 		}
 	}
 	for name, dst := range map[string]*string{
-		"ACCORD_DATA":       &cfg.DataDir,
-		"ACCORD_DSN":        &cfg.DSN,
-		"ACCORD_LISTEN":     &cfg.Listen,
-		"ACCORD_NODE_ID":    &cfg.Node.ID,
-		"ACCORD_NODE_STATE": &cfg.Node.State,
-		"ACCORD_LOG_LEVEL":  &cfg.Log.Level,
-		"ACCORD_LOG_FORMAT": &cfg.Log.Format,
-		"ACCORD_LEDGER_KEY": &cfg.Ledger.KeyFile,
+		"ACCORD_DATA":        &cfg.DataDir,
+		"ACCORD_DSN":         &cfg.DSN,
+		"ACCORD_LISTEN":      &cfg.Listen,
+		"ACCORD_NODE_ID":     &cfg.Node.ID,
+		"ACCORD_NODE_STATE":  &cfg.Node.State,
+		"ACCORD_NODE_AGENCY": &cfg.Node.Agency,
+		"ACCORD_LOG_LEVEL":   &cfg.Log.Level,
+		"ACCORD_LOG_FORMAT":  &cfg.Log.Format,
+		"ACCORD_LEDGER_KEY":  &cfg.Ledger.KeyFile,
 	} {
 		if v := getenv(name); v != "" {
 			*dst = v

@@ -62,7 +62,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		info.Name = "file:" + fs.Arg(0)
 	}
 	if info.Originator == "" {
-		info.Originator = cfg.Node.State
+		info.Originator = cfg.Node.agency()
 	}
 	sum, err := ingestFiles(ctx, st, ingestOptions(cfg.Ingest), info, fs.Args(), e.stderr, log)
 	if err != nil {

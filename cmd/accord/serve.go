@@ -187,7 +187,7 @@ func (s *server) startFeed(ctx context.Context, wg *sync.WaitGroup, pipe *ingest
 		}
 	}
 	if fc.Originator == "" {
-		fc.Originator = s.cfg.Node.State
+		fc.Originator = s.cfg.Node.agency()
 	}
 	if fc.TLP == "" {
 		fc.TLP = "GREEN"
@@ -256,7 +256,7 @@ func (s *server) startFeed(ctx context.Context, wg *sync.WaitGroup, pipe *ingest
 // starting now.
 func (s *server) startSimulator(ctx context.Context, wg *sync.WaitGroup, pipe *ingest.Pipeline) {
 	feed := pipe.AddFeed(ingest.FeedInfo{Name: "simulator:" + s.scenario.Name, Kind: "simulator",
-		Originator: s.cfg.Node.State, TLP: "GREEN", Block: true})
+		Originator: s.cfg.Node.agency(), TLP: "GREEN", Block: true})
 	dec := newLineDecoder()
 	lines := feed.Lines(dec)
 	opt := sim.Options{Seed: s.seed, Start: time.Now().UTC().Truncate(time.Second), Duration: 30 * 24 * time.Hour,
