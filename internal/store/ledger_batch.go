@@ -291,28 +291,6 @@ func (q pgxQuerier) Query(ctx context.Context, query string, args []any, each fu
 	return rows.Err()
 }
 
-// sqlTxQuerier is a database/sql transaction as a [ledgersql.Querier].
-type sqlTxQuerier struct{ tx *sql.Tx }
-
-func (q sqlTxQuerier) Exec(ctx context.Context, query string, args ...any) error {
-	_, err := q.tx.ExecContext(ctx, query, args...)
-	return err
-}
-
-func (q sqlTxQuerier) Query(ctx context.Context, query string, args []any, each func(scan func(...any) error) error) error {
-	rows, err := q.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // sqliteQuerier is a connection of the SQLite driver's own API (in a transaction) as a
 // [ledgersql.Querier]. It binds int64, int, string, []byte and nil, and scans into *int64,
 // *string, *[]byte and *sql.NullInt64: what the ledger's statements use.
