@@ -100,7 +100,8 @@ ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severit
 }
 
 // Alerts returns the alerts q selects that u may read, newest end first. Releasability is part
-// of the query (row level, [markedVisible]): an alert u may not read is never fetched.
+// of the query (row level, [markedVisible]): an alert u may not read is never fetched. Reads
+// of AMBER and RED alerts are logged on the ledger before they are returned (logMarkedReads).
 func (s *Store) Alerts(ctx context.Context, u access.User, q AlertQuery) ([]detect.Alert, error) {
 	vis, args := markedVisible("alert", "alerts", u)
 	where := []string{vis}
@@ -124,7 +125,7 @@ func (s *Store) Alerts(ctx context.Context, u access.User, q AlertQuery) ([]dete
 	if limit <= 0 {
 		limit = 1000
 	}
-	query := "SELECT body FROM alerts WHERE " + strings.Join(where, " AND ")
+	query := "SELECT id, tlp, body FROM alerts WHERE " + strings.Join(where, " AND ")
 	query += " ORDER BY end_ms DESC, id LIMIT " + strconv.Itoa(limit)
 	rows, err := s.ReadDB().QueryContext(ctx, s.Rebind(query), args...)
 	if err != nil {
@@ -132,9 +133,10 @@ func (s *Store) Alerts(ctx context.Context, u access.User, q AlertQuery) ([]dete
 	}
 	defer rows.Close()
 	out := []detect.Alert{}
+	var reads []markedRead
 	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
+		var id, tlp, body string
+		if err := rows.Scan(&id, &tlp, &body); err != nil {
 			return nil, fmt.Errorf("alerts: %w", err)
 		}
 		var a detect.Alert
@@ -142,16 +144,24 @@ func (s *Store) Alerts(ctx context.Context, u access.User, q AlertQuery) ([]dete
 			return nil, fmt.Errorf("alerts: stored body: %w", err)
 		}
 		out = append(out, a)
+		reads = append(reads, markedRead{AlertReadRecordType, id, tlp, []byte(body)})
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	rows.Close()
+	if err := s.logMarkedReads(ctx, u, "list", reads); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Alert returns the alert id if u may read it, or an error wrapping ErrNotFound (a missing and
 // a non-releasable alert look alike).
 func (s *Store) Alert(ctx context.Context, u access.User, id string) (detect.Alert, error) {
 	vis, args := markedVisible("alert", "alerts", u)
-	var body string
-	err := s.ReadDB().QueryRowContext(ctx, s.Rebind(`SELECT body FROM alerts WHERE id = ? AND `+vis), append([]any{id}, args...)...).Scan(&body)
+	var tlp, body string
+	err := s.ReadDB().QueryRowContext(ctx, s.Rebind(`SELECT tlp, body FROM alerts WHERE id = ? AND `+vis), append([]any{id}, args...)...).Scan(&tlp, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return detect.Alert{}, fmt.Errorf("alert %s: %w", id, ErrNotFound)
 	}
@@ -161,6 +171,9 @@ func (s *Store) Alert(ctx context.Context, u access.User, id string) (detect.Ale
 	var a detect.Alert
 	if err := json.Unmarshal([]byte(body), &a); err != nil {
 		return detect.Alert{}, fmt.Errorf("alert %s: stored body: %w", id, err)
+	}
+	if err := s.logMarkedReads(ctx, u, "get", []markedRead{{AlertReadRecordType, id, tlp, []byte(body)}}); err != nil {
+		return detect.Alert{}, err
 	}
 	return a, nil
 }

@@ -315,8 +315,27 @@ func (s *Store) readCase(ctx context.Context, q interface {
 
 // Case returns the case id with its events if u may read it, or an error wrapping ErrNotFound
 // (missing and not releasable look alike).
+//
+// Reading an AMBER or RED case is logged on the ledger before it is returned (see
+// logMarkedReads).
 func (s *Store) Case(ctx context.Context, u access.User, id string) (*cases.Case, error) {
-	return s.readCase(ctx, s.ReadDB(), u, id)
+	vis, vargs := markedVisible("case", "c", u)
+	var tlp, body string
+	err := s.ReadDB().QueryRowContext(ctx, s.Rebind(`SELECT c.tlp, c.body FROM cases c WHERE c.id = ? AND `+vis), append([]any{id}, vargs...)...).Scan(&tlp, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("case %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	var c cases.Case
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return nil, fmt.Errorf("case %s: stored body: %w", id, err)
+	}
+	if err := s.logMarkedReads(ctx, u, "get", []markedRead{{CaseReadRecordType, id, tlp, []byte(body)}}); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // Cases returns up to limit cases that u may read (default and at most 1000), of one
@@ -331,16 +350,17 @@ func (s *Store) Cases(ctx context.Context, u access.User, authority string, limi
 		where = append([]string{"c.authority = ?"}, where...)
 		args = append([]any{authority}, args...)
 	}
-	rows, err := s.ReadDB().QueryContext(ctx, s.Rebind(`SELECT c.body FROM cases c WHERE `+strings.Join(where, " AND ")+
+	rows, err := s.ReadDB().QueryContext(ctx, s.Rebind(`SELECT c.id, c.tlp, c.body FROM cases c WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY c.updated_ms DESC, c.id LIMIT `+strconv.Itoa(limit)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("cases: %w", err)
 	}
 	defer rows.Close()
 	out := []*cases.Case{}
+	var reads []markedRead
 	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
+		var id, tlp, body string
+		if err := rows.Scan(&id, &tlp, &body); err != nil {
 			return nil, fmt.Errorf("cases: %w", err)
 		}
 		c := new(cases.Case)
@@ -348,8 +368,16 @@ func (s *Store) Cases(ctx context.Context, u access.User, authority string, limi
 			return nil, fmt.Errorf("cases: stored body: %w", err)
 		}
 		out = append(out, c)
+		reads = append(reads, markedRead{CaseReadRecordType, id, tlp, []byte(body)})
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	rows.Close()
+	if err := s.logMarkedReads(ctx, u, "list", reads); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CaseRecords is the ledger record source of cases; register it with

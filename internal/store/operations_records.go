@@ -105,7 +105,9 @@ const opVisible = `(o.originator = ? OR EXISTS (SELECT 1 FROM operation_audience
 
 // OperationsFor returns the operations u may read: u holds a reading role (not monitor,
 // [access.User.Reader]) and u's agency originated the operation or u's state is in its
-// audience. The same rule as [access.CanRead] on [OperationMeta.Markings].
+// audience. The same rule as [access.CanRead] on [OperationMeta.Markings]. Reads of AMBER and
+// RED operations (here and in [Store.OperationFor]) are logged on the ledger before they are
+// returned (logMarkedReads).
 func (s *Store) OperationsFor(ctx context.Context, u access.User, q OperationQuery) ([]OperationRecord, error) {
 	if !u.Reader() {
 		return nil, nil
@@ -122,7 +124,24 @@ func (s *Store) OperationsFor(ctx context.Context, u access.User, q OperationQue
 	}
 	query += ` ORDER BY o.created_ms DESC, o.id LIMIT ?`
 	args = append(args, q.Limit)
-	return s.scanOperations(ctx, s.Rebind(query), args...)
+	recs, bodies, err := s.scanOperationBodies(ctx, s.Rebind(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.logOperationReads(ctx, u, "list", recs, bodies); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
+
+// logOperationReads logs u's reads of the AMBER and RED operations among recs (see
+// logMarkedReads); bodies are their stored bodies.
+func (s *Store) logOperationReads(ctx context.Context, u access.User, via string, recs []OperationRecord, bodies [][]byte) error {
+	reads := make([]markedRead, len(recs))
+	for i, r := range recs {
+		reads[i] = markedRead{OperationReadRecordType, r.ID, r.TLP, bodies[i]}
+	}
+	return s.logMarkedReads(ctx, u, via, reads)
 }
 
 // OperationsForType is [Store.OperationsFor] with the query's fields as arguments (t "" for
@@ -137,12 +156,15 @@ func (s *Store) OperationFor(ctx context.Context, u access.User, id string) (Ope
 	if !u.Reader() {
 		return OperationRecord{}, fmt.Errorf("operation %s: %w", id, ErrNotFound)
 	}
-	recs, err := s.scanOperations(ctx, s.Rebind(`SELECT `+opCols+` FROM operations o WHERE o.id = ? AND `+opVisible), id, u.Agency, u.State)
+	recs, bodies, err := s.scanOperationBodies(ctx, s.Rebind(`SELECT `+opCols+` FROM operations o WHERE o.id = ? AND `+opVisible), id, u.Agency, u.State)
 	if err != nil {
 		return OperationRecord{}, err
 	}
 	if len(recs) == 0 {
 		return OperationRecord{}, fmt.Errorf("operation %s: %w", id, ErrNotFound)
+	}
+	if err := s.logOperationReads(ctx, u, "get", recs[:1], bodies[:1]); err != nil {
+		return OperationRecord{}, err
 	}
 	return recs[0], nil
 }
@@ -161,37 +183,44 @@ func (s *Store) OperationRecordByID(ctx context.Context, id string) (OperationRe
 }
 
 func (s *Store) scanOperations(ctx context.Context, query string, args ...any) ([]OperationRecord, error) {
+	out, _, err := s.scanOperationBodies(ctx, query, args...)
+	return out, err
+}
+
+// scanOperationBodies is scanOperations that also returns each operation's stored body.
+func (s *Store) scanOperationBodies(ctx context.Context, query string, args ...any) ([]OperationRecord, [][]byte, error) {
 	rows, err := s.ReadDB().QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("operations: %w", err)
+		return nil, nil, fmt.Errorf("operations: %w", err)
 	}
 	var out []OperationRecord
+	var bodies [][]byte
 	for rows.Next() {
 		var r OperationRecord
 		var body, tlp string
 		var created int64
 		if err := rows.Scan(&r.ID, &body, &r.Originator, &r.OriginatorState, &tlp, &r.CreatedBy, &created); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("operations: %w", err)
+			return nil, nil, fmt.Errorf("operations: %w", err)
 		}
 		r.TLP, r.Created = tlp, time.UnixMilli(created).UTC()
 		if r.Op, err = ops.ParseJSON([]byte(body)); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("operation %s: stored body: %w", r.ID, err)
+			return nil, nil, fmt.Errorf("operation %s: stored body: %w", r.ID, err)
 		}
-		out = append(out, r)
+		out, bodies = append(out, r), append(bodies, []byte(body))
 	}
 	err = rows.Err()
 	rows.Close()
 	if err != nil {
-		return nil, fmt.Errorf("operations: %w", err)
+		return nil, nil, fmt.Errorf("operations: %w", err)
 	}
 	for i := range out {
 		if out[i].Audience, err = s.audience(ctx, out[i].ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	return out, bodies, nil
 }
 
 func (s *Store) audience(ctx context.Context, id string) ([]string, error) {

@@ -178,10 +178,10 @@ func (e *opsEnv) actionsSince(seq int64) []string {
 }
 
 // wantActions fails unless the entries appended since seq have exactly these actions (in any
-// order).
+// order), leaving out the read log's entries (store.ReadAction; see TestOperationReadLog).
 func (e *opsEnv) wantActions(seq int64, want ...string) {
 	e.t.Helper()
-	got := e.actionsSince(seq)
+	got := slices.DeleteFunc(e.actionsSince(seq), func(a string) bool { return a == store.ReadAction })
 	slices.Sort(got)
 	w := slices.Clone(want)
 	slices.Sort(w)
@@ -934,6 +934,52 @@ func TestConcurrentKeys(t *testing.T) {
 			if d.Decision.Decision != policy.Allow || len(d.Decisions) != 3 {
 				t.Fatalf("round %d: latest decision %s after both keys (%d decisions)", i, d.Decision.Decision, len(d.Decisions))
 			}
+		}
+	})
+}
+
+// TestOperationReadLog: GET of an AMBER operation, by list or by id, appends one read entry
+// naming the reader and the operation; a GREEN operation is read without an entry.
+func TestOperationReadLog(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		e := newOpsEnv(t, st)
+		var amber, green opDetail
+		e.want(201, "semar", "POST", "/api/v1/operations", arrestJSON, &amber)
+		e.want(201, "semar", "POST", "/api/v1/operations", strings.Replace(arrestJSON, `"force_level":3`, `"force_level":3,"tlp":"GREEN"`, 1), &green)
+		if amber.Markings.TLP != "AMBER" || green.Markings.TLP != "GREEN" {
+			t.Fatalf("markings %+v %+v", amber.Markings, green.Markings)
+		}
+		reads := func(seq int64) map[string]int {
+			t.Helper()
+			es, err := st.LedgerReader().Entries(context.Background(), seq, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int{}
+			for _, se := range es {
+				en, err := ledger.ParseEntry(se.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if en.Action == store.ReadAction {
+					out[en.RecordType+" "+en.RecordID+" by "+en.Actor.User]++
+				}
+			}
+			return out
+		}
+		seq := e.ledgerSize()
+		e.want(200, "semar", "GET", "/api/v1/operations/"+green.ID, nil, nil)
+		if got := reads(seq); len(got) != 0 {
+			t.Fatalf("GET of a GREEN operation logged %v", got)
+		}
+		e.want(200, "semar", "GET", "/api/v1/operations/"+amber.ID, nil, nil)
+		if got := reads(seq); got[store.OperationReadRecordType+" "+amber.ID+" by semar"] == 0 || len(got) != 1 {
+			t.Fatalf("GET of an AMBER operation logged %v", got)
+		}
+		seq = e.ledgerSize()
+		e.want(200, "semar", "GET", "/api/v1/operations", nil, nil)
+		if got := reads(seq); got[store.OperationReadRecordType+" "+amber.ID+" by semar"] != 1 || len(got) != 1 {
+			t.Fatalf("list logged %v, want one read of %s", got, amber.ID)
 		}
 	})
 }
