@@ -128,7 +128,7 @@ export const oversightPage = dataPage({
         h('section', { class: 'group' }, h('h2', {}, t('oversight.checkpoints')), h('p', { class: 'note' }, t('oversight.checkpointsHint')), checkpointsView(oversight)),
         h('section', { class: 'group' }, h('h2', {}, t('oversight.counts')),
           c ? [h('p', { class: 'note' }, t('oversight.countsHint', { count: fmtNumber(c.as_of_entries, 0) })),
-            h('div', { class: 'row' },
+            h('div', {},
               h('div', {}, h('h3', {}, t('oversight.operationsTitle')), countList('ov-operations', 'decisions', c.operations, ['allow', 'needs_consent', 'deny', 'none'])),
               h('div', {}, h('h3', {}, t('oversight.consentsTitle')), countList('ov-consents', 'consents', c.consents, ['pending', 'granted', 'denied', 'revoked'])),
               h('div', {}, h('h3', {}, t('oversight.alertsTitle')), countList('ov-alerts', 'alerts', c.alerts)),
