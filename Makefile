@@ -45,7 +45,7 @@ web: node_modules/.package-lock.json
 # (its full output is printed only when it fails).
 STORE_SUITE = ^Test(SQLite|Postgres)$$
 test: web
-	$(GO) test -count=1 -skip '$(STORE_SUITE)' ./...
+	$(GO) test -count=1 -timeout 30m -skip '$(STORE_SUITE)' ./...
 	@mkdir -p bin
 	@$(GO) test -count=1 -v -run '$(STORE_SUITE)' ./internal/store >bin/store-suite.log 2>&1 || { cat bin/store-suite.log; exit 1; }
 	@grep -E 'store suite: dialect=|^(ok|FAIL|panic)' bin/store-suite.log | sed 's/^ *store_test.go:[0-9]*: //'
