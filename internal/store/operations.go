@@ -77,34 +77,54 @@ func (s *Store) Operation(ctx context.Context, id string) (*ops.Operation, error
 // RecordPolicyDecision records a decision of the policy engine on a stored operation under id,
 // with its ledger entry ("policy.decide"; metadata: the decision and the policy version).
 func (s *Store) RecordPolicyDecision(ctx context.Context, id, operationID string, d policy.Decision, at time.Time, actor ledger.Actor) (int64, error) {
+	step, err := s.policyDecisionStep(id, operationID, d, at, actor)
+	if err != nil {
+		return 0, err
+	}
+	return s.Apply(ctx, step)
+}
+
+// policyDecisionStep returns the step that records a policy decision (see
+// [Store.RecordPolicyDecision]).
+func (s *Store) policyDecisionStep(id, operationID string, d policy.Decision, at time.Time, actor ledger.Actor) (applyStep, error) {
 	if id == "" || operationID == "" {
-		return 0, errors.New("store policy decision: id and operation id are required")
+		return nil, errors.New("store policy decision: id and operation id are required")
 	}
 	body, err := json.Marshal(d)
 	if err != nil {
-		return 0, fmt.Errorf("store policy decision %s: %w", id, err)
+		return nil, fmt.Errorf("store policy decision %s: %w", id, err)
 	}
 	ins := s.Rebind(`INSERT INTO policy_decisions (id, operation_id, decision, policy_version, body, decided_ms) VALUES (?, ?, ?, ?, ?, ?)`)
-	return s.Apply(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+	return func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
 		if _, err := tx.ExecContext(ctx, ins, id, operationID, d.Decision, d.PolicyVersion, string(body), at.UnixMilli()); err != nil {
 			return ledger.Event{}, fmt.Errorf("store policy decision %s: %w", id, err)
 		}
 		return ledger.Event{Actor: actor, Action: "policy.decide", RecordType: PolicyDecisionRecordType, RecordID: id,
 			Content: ledger.ContentHash(body), Time: at,
 			Meta: []ledger.Meta{{Key: "decision", Value: d.Decision}, {Key: "operation", Value: operationID}, {Key: "policy_version", Value: d.PolicyVersion}}}, nil
-	})
+	}, nil
 }
 
 // PutConsentRequest records a consent request for a stored operation ("consent.request";
 // metadata: state, authority when one is named, role) and adds the state asked to the
 // operation's audience (it reads the operation). The request must be valid.
 func (s *Store) PutConsentRequest(ctx context.Context, r ops.ConsentRequest, actor ledger.Actor) (int64, error) {
+	step, err := s.consentRequestStep(r, actor)
+	if err != nil {
+		return 0, err
+	}
+	return s.Apply(ctx, step)
+}
+
+// consentRequestStep validates a consent request and returns the step that records it (see
+// [Store.PutConsentRequest]).
+func (s *Store) consentRequestStep(r ops.ConsentRequest, actor ledger.Actor) (applyStep, error) {
 	if err := r.Validate(); err != nil {
-		return 0, fmt.Errorf("store consent request %s: %w", r.ID, err)
+		return nil, fmt.Errorf("store consent request %s: %w", r.ID, err)
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
-		return 0, fmt.Errorf("store consent request %s: %w", r.ID, err)
+		return nil, fmt.Errorf("store consent request %s: %w", r.ID, err)
 	}
 	ins := s.Rebind(`INSERT INTO consent_requests (id, operation_id, state, authority, role, body, requested_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	aud := s.Rebind(`INSERT INTO operation_audience (operation_id, state) VALUES (?, ?) ON CONFLICT DO NOTHING`)
@@ -112,7 +132,7 @@ func (s *Store) PutConsentRequest(ctx context.Context, r ops.ConsentRequest, act
 	if r.Authority != "" { // "" is any authority of the state (a flag state's); metadata values are never empty
 		meta = append([]ledger.Meta{{Key: "authority", Value: r.Authority}}, meta...)
 	}
-	return s.Apply(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+	return func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
 		if _, err := tx.ExecContext(ctx, ins, r.ID, r.OperationID, r.State, r.Authority, r.Role, string(body), r.RequestedAt.UnixMilli()); err != nil {
 			return ledger.Event{}, fmt.Errorf("store consent request %s: %w", r.ID, err)
 		}
@@ -122,7 +142,7 @@ func (s *Store) PutConsentRequest(ctx context.Context, r ops.ConsentRequest, act
 		}
 		return ledger.Event{Actor: actor, Action: "consent.request", RecordType: ConsentRequestRecordType, RecordID: r.ID,
 			Content: ledger.ContentHash(body), Time: r.RequestedAt, Meta: meta}, nil
-	})
+	}, nil
 }
 
 func requestTx(ctx context.Context, s *Store, tx *sql.Tx, id string) (ops.ConsentRequest, error) {

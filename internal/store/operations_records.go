@@ -40,34 +40,48 @@ func OperationMarkings(m ops.Meta) access.Markings {
 // metadata: type, originator, tlp). The operation must be valid, the markings valid with TLP
 // GREEN or AMBER, the audience non-empty state codes; an existing id is ErrAlreadyRecorded.
 func (s *Store) CreateOperation(ctx context.Context, op *ops.Operation, m OperationMeta, actor ledger.Actor) (int64, error) {
+	step, err := s.createOperationStep(op, m, actor)
+	if err != nil {
+		return 0, err
+	}
+	return s.Apply(ctx, step)
+}
+
+// applyStep is one change of a transaction run by [Store.Apply]: it writes with tx and
+// returns the change's ledger event.
+type applyStep = func(ctx context.Context, tx *sql.Tx) (ledger.Event, error)
+
+// createOperationStep validates a new operation and returns the step that stores it (see
+// [Store.CreateOperation]).
+func (s *Store) createOperationStep(op *ops.Operation, m OperationMeta, actor ledger.Actor) (applyStep, error) {
 	if m.ID == "" {
-		return 0, errors.New("store operation: id is required")
+		return nil, errors.New("store operation: id is required")
 	}
 	if err := op.Validate(); err != nil {
-		return 0, fmt.Errorf("store operation %s: %w", m.ID, err)
+		return nil, fmt.Errorf("store operation %s: %w", m.ID, err)
 	}
 	if m.TLP != string(access.TLPGreen) && m.TLP != string(access.TLPAmber) {
-		return 0, fmt.Errorf("store operation %s: %w TLP %q: an operation is GREEN or AMBER, released to its audience states", m.ID, access.ErrInvalid, m.TLP)
+		return nil, fmt.Errorf("store operation %s: %w TLP %q: an operation is GREEN or AMBER, released to its audience states", m.ID, access.ErrInvalid, m.TLP)
 	}
 	aud := slices.Clone(m.Audience)
 	slices.Sort(aud)
 	aud = slices.Compact(aud)
 	if len(aud) == 0 {
-		return 0, fmt.Errorf("store operation %s: %w: empty audience", m.ID, access.ErrInvalid)
+		return nil, fmt.Errorf("store operation %s: %w: empty audience", m.ID, access.ErrInvalid)
 	}
 	m.Audience = aud
 	if err := OperationMarkings(m).Validate(); err != nil {
-		return 0, fmt.Errorf("store operation %s: %w", m.ID, err)
+		return nil, fmt.Errorf("store operation %s: %w", m.ID, err)
 	}
 	body, err := json.Marshal(op)
 	if err != nil {
-		return 0, fmt.Errorf("store operation %s: %w", m.ID, err)
+		return nil, fmt.Errorf("store operation %s: %w", m.ID, err)
 	}
 	exists := s.Rebind(`SELECT count(*) FROM operations WHERE id = ?`)
 	ins := s.Rebind(`INSERT INTO operations (id, type, start_ms, end_ms, body, updated_ms, originator, originator_state, tlp, created_by, created_ms)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	insAud := s.Rebind(`INSERT INTO operation_audience (operation_id, state) VALUES (?, ?) ON CONFLICT DO NOTHING`)
-	return s.Apply(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+	return func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
 		var n int
 		if err := tx.QueryRowContext(ctx, exists, m.ID).Scan(&n); err != nil {
 			return ledger.Event{}, fmt.Errorf("store operation %s: %w", m.ID, err)
@@ -87,7 +101,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		return ledger.Event{Actor: actor, Action: "operation.plan", RecordType: OperationRecordType, RecordID: m.ID,
 			Content: ledger.ContentHash(body), Time: m.Created,
 			Meta: []ledger.Meta{{Key: "originator", Value: m.Originator}, {Key: "tlp", Value: string(m.TLP)}, {Key: "type", Value: string(op.Type)}}}, nil
-	})
+	}, nil
 }
 
 // OperationQuery selects operations for a user: those the user may read ([Store.OperationsFor]),

@@ -37,6 +37,10 @@ import (
 // OpsConfig) for a second write of a once-only record, and *ops.FieldError for invalid input.
 type OpsStore interface {
 	CreateOperation(ctx context.Context, op *ops.Operation, m ops.Meta, actor ledger.Actor) (int64, error)
+	// ProposeOperation stores an operation, its first policy decision and its consent
+	// requests in one transaction with all their ledger entries: all of it or nothing.
+	ProposeOperation(ctx context.Context, op *ops.Operation, m ops.Meta, decisionID string, d policy.Decision, at time.Time,
+		reqs []ops.ConsentRequest, actor ledger.Actor) ([]int64, error)
 	OperationFor(ctx context.Context, u access.User, id string) (ops.Record, error)
 	OperationsForType(ctx context.Context, u access.User, t ops.Type, limit int) ([]ops.Record, error)
 	OperationRecordByID(ctx context.Context, id string) (ops.Record, error)
@@ -377,19 +381,16 @@ func (s *Server) handleCreateOperation(w http.ResponseWriter, r *http.Request, u
 	meta := ops.Meta{ID: id, Originator: u.Agency, OriginatorState: u.State, TLP: string(tlp), CreatedBy: u.Name, Created: now, Audience: aud}
 	actor := actorOf(u)
 	ctx := r.Context()
-	if _, err := o.cfg.Store.CreateOperation(ctx, op, meta, actor); err != nil {
-		return opsRun(w, s.opsErr(o, err))
-	}
-	if _, err := o.cfg.Store.RecordPolicyDecision(ctx, decisionID(id, now, 0), id, d, now, actor); err != nil {
-		return err
-	}
+	var reqs []ops.ConsentRequest
 	if d.Decision != policy.Deny {
 		for _, req := range policy.Requests(op, d, id, u.Name, now) {
 			req.ID = consentID(req)
-			if _, err := o.cfg.Store.PutConsentRequest(ctx, req, actor); err != nil {
-				return err
-			}
+			reqs = append(reqs, req)
 		}
+	}
+	// The operation, its decision and its consent requests are stored together or not at all.
+	if _, err := o.cfg.Store.ProposeOperation(ctx, op, meta, decisionID(id, now, 0), d, now, reqs, actor); err != nil {
+		return opsRun(w, s.opsErr(o, err))
 	}
 	s.log.Info("operation proposed", "id", id, "type", op.Type, "decision", d.Decision, "user", u.Name, "agency", u.Agency)
 	return s.writeOperation(w, r, http.StatusCreated, u, o, id)
