@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/jurisdiction"
 	"accord/internal/ledger"
 	"accord/internal/ops"
@@ -34,7 +38,8 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	polCfg := fs.String("policy-config", "", "JSON file of policy settings (rule switches, thresholds, authorities); see docs/policy.md")
 	record := fs.String("record", "", "also store the operation under this id and record the decision on the ledger (store of --data/--dsn)")
 	user := fs.String("user", "", "with --record: the user recording (ledger actor)")
-	agency := fs.String("agency", "", "with --record: the user's agency, e.g. SRE (the state is the node's, node.state)")
+	agency := fs.String("agency", "", "with --record: the user's agency, e.g. SRE (the state is the node's, node.state); the operation's originator")
+	tlp := fs.String("tlp", "GREEN", "with --record: the operation's TLP, GREEN or AMBER (released to the states involved)")
 	region := fs.String("region", "", "answer only this box, MINLAT,MINLON,MAXLAT,MAXLON in degrees (faster first load; places outside are denied as unknown); default 0,-125,35,-55")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
@@ -59,6 +64,9 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	}
 	if *record != "" && (*user == "" || *agency == "") {
 		return fmt.Errorf("policy check: --record needs --user and --agency (the ledger records who decided)")
+	}
+	if *tlp != "GREEN" && *tlp != "AMBER" {
+		return fmt.Errorf("policy check: --tlp %q: an operation is GREEN or AMBER", *tlp)
 	}
 	pc := policy.DefaultConfig()
 	if *polCfg != "" {
@@ -109,7 +117,7 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	}
 	d := eng.Decide(op)
 	if *record != "" {
-		if err := recordDecision(ctx, cfg, log, *record, op, d, ledger.Actor{User: *user, Agency: *agency, State: cfg.Node.State}, e); err != nil {
+		if err := recordDecision(ctx, cfg, log, *record, op, d, *tlp, ledger.Actor{User: *user, Agency: *agency, State: cfg.Node.State}, e); err != nil {
 			return err
 		}
 	}
@@ -119,23 +127,49 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 	return enc.Encode(d)
 }
 
-// recordDecision stores the operation and the decision, each with its ledger entry.
-func recordDecision(ctx context.Context, cfg Config, log *slog.Logger, id string, op *ops.Operation, d policy.Decision, actor ledger.Actor, e *env) error {
+// recordDecision stores the operation with its markings and the decision, in one transaction
+// with their ledger entries. The markings are those of an operation proposed through the API
+// (POST /api/v1/operations): originator the actor's agency, of the node's state, TLP tlp,
+// released to its audience: the node's state, the participants' states, the states of the
+// places decided on and every state whose consent the decision requires. It asks no consent:
+// that is the proposal's, through the API.
+func recordDecision(ctx context.Context, cfg Config, log *slog.Logger, id string, op *ops.Operation, d policy.Decision, tlp string, actor ledger.Actor, e *env) error {
 	st, err := store.Open(ctx, storeConfig(cfg), log)
 	if err != nil {
 		return fmt.Errorf("open store (%s): %w", storeWhere(cfg), err)
 	}
 	defer st.Close()
-	if _, err := st.PutOperation(ctx, id, op, actor); err != nil {
-		return err
-	}
 	now := time.Now().UTC()
-	seq, err := st.RecordPolicyDecision(ctx, id+"/"+now.Format(time.RFC3339Nano), id, d, now, actor)
-	if err != nil {
-		return err
+	meta := ops.Meta{ID: id, Originator: actor.Agency, OriginatorState: actor.State, TLP: tlp, CreatedBy: actor.User,
+		Created: now, Audience: operationAudience(actor.State, op, d)}
+	seqs, err := st.ProposeOperation(ctx, op, meta, id+"/"+now.Format(time.RFC3339Nano), d, now, nil, actor)
+	if errors.Is(err, store.ErrAlreadyRecorded) {
+		return fmt.Errorf("policy check --record %s: an operation with this id is already recorded; choose another id", id)
 	}
-	fmt.Fprintf(e.stderr, "recorded operation %s and its decision (%s) as ledger entry %d\n", id, d.Decision, seq)
+	if err != nil {
+		return fmt.Errorf("policy check --record %s: %w", id, err)
+	}
+	fmt.Fprintf(e.stderr, "recorded operation %s (%s, %s, released to %s) and its decision (%s) as ledger entries %d-%d\n",
+		id, actor.Agency, tlp, strings.Join(meta.Audience, ", "), d.Decision, seqs[0], seqs[len(seqs)-1])
 	return nil
+}
+
+// operationAudience is the audience of an operation decided as d and recorded by a user of
+// state, as the API computes it for a proposal: state, the participants' states, the valid
+// states of the places, and the states whose consent is required; sorted, without repeats.
+func operationAudience(state string, op *ops.Operation, d policy.Decision) []string {
+	aud := append([]string{state}, op.States()...)
+	for _, p := range d.Places {
+		if access.ValidStateCode(p.State) {
+			aud = append(aud, p.State)
+		}
+	}
+	for _, c := range d.RequiredConsents {
+		aud = append(aud, c.State)
+	}
+	aud = slices.DeleteFunc(aud, func(s string) bool { return !access.ValidStateCode(s) })
+	slices.Sort(aud)
+	return slices.Compact(aud)
 }
 
 func readInput(e *env, name string) ([]byte, error) {

@@ -4,12 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"accord/internal/access"
 	"accord/internal/store"
+	"accord/internal/web"
 )
 
 func runPolicy(t *testing.T, stdin string, args ...string) (string, string, error) {
@@ -54,6 +61,9 @@ func TestPolicyCheckBadInput(t *testing.T) {
 	}
 	if _, _, err := runPolicy(t, "", "check", "/nonexistent/op.json"); err == nil {
 		t.Error("missing file: no error")
+	}
+	if _, _, err := runPolicy(t, good, "check", "--record", "op-1", "--user", "u", "--agency", "SRE", "--tlp", "RED", "-"); err == nil || !strings.Contains(err.Error(), "--tlp") {
+		t.Errorf("--tlp RED: got %v", err)
 	}
 }
 
@@ -122,4 +132,67 @@ func TestPolicyCheckReal(t *testing.T) {
 	if _, err := st.Operation(context.Background(), "op-sinaloa-1"); err != nil {
 		t.Fatalf("stored operation: %v", err)
 	}
+	// The recorded operation is seen through the API by a user of a state involved (DEA, USA),
+	// with the markings of --agency and the node's state, TLP GREEN by default.
+	srv := policyAPI(t, st)
+	ops := listOperations(t, srv, st, "dea.agent", "DEA")
+	if len(ops) != 1 || ops[0].ID != "op-sinaloa-1" || ops[0].Markings.Originator != "SRE" || ops[0].Markings.TLP != "GREEN" ||
+		!slices.Contains(ops[0].Markings.RelTo, "state:USA") || !slices.Contains(ops[0].Markings.RelTo, "state:MEX") {
+		t.Fatalf("DEA sees %+v, want op-sinaloa-1 of SRE, GREEN, released to MEX and USA", ops)
+	}
+	if _, stderr, err := runPolicy(t, op, "check", "--root", root, "--region", "22,-110,27,-105", "--log-level", "warn",
+		"--data", data, "--record", "op-sinaloa-1", "--user", "ana.lopez", "--agency", "SRE", "-"); err == nil {
+		t.Fatalf("a second record under the same id succeeded: %s", stderr)
+	}
+}
+
+// policyAPI serves the operation routes over st, as `accord serve` does.
+func policyAPI(t *testing.T, st *store.Store) *web.Server {
+	t.Helper()
+	sv := st.Sovereignty()
+	if err := sv.Seed(context.Background(), access.SeedStates, access.SeedAgencies); err != nil {
+		t.Fatal(err)
+	}
+	srv := web.New(web.Config{Vessels: st, NotFound: store.ErrNotFound, Intel: web.IntelConfig{Store: sv, Sessions: sv}},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv.EnableOperations(web.OpsConfig{Store: st, AlreadyRecorded: store.ErrAlreadyRecorded, AlreadyDecided: store.ErrAlreadyDecided})
+	return srv
+}
+
+type listedOperation struct {
+	ID       string `json:"id"`
+	Markings struct {
+		Originator string   `json:"originator"`
+		TLP        string   `json:"tlp"`
+		RelTo      []string `json:"rel_to"`
+	} `json:"markings"`
+}
+
+// listOperations adds an analyst of agency and returns GET /api/v1/operations as that user.
+func listOperations(t *testing.T, srv *web.Server, st *store.Store, name, agency string) []listedOperation {
+	t.Helper()
+	ctx := context.Background()
+	sv := st.Sovereignty()
+	u, err := sv.AddUser(ctx, store.System, store.NewUser{Name: name, Agency: agency, Roles: []access.Role{access.RoleAnalyst}, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, _, err := sv.Issue(ctx, u, "token", "test", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/api/v1/operations", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("GET /api/v1/operations as %s: %d %s", name, rec.Code, rec.Body)
+	}
+	var body struct {
+		Operations []listedOperation `json:"operations"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("%v: %s", err, rec.Body)
+	}
+	return body.Operations
 }
