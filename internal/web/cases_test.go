@@ -253,3 +253,102 @@ func TestCaseRoutes(t *testing.T) {
 		}
 	})
 }
+
+// TestAlertAndCaseReadLog: GET of an AMBER alert or case, by list or by id, appends one read
+// entry per record naming the reader; a GREEN alert is read without an entry.
+func TestAlertAndCaseReadLog(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		sv := st.Sovereignty()
+		if err := sv.Seed(ctx, access.SeedStates, access.SeedAgencies); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		srv, _ := newTestServer(t, func(c *Config) {
+			c.NotFound = store.ErrNotFound
+			c.Intel = IntelConfig{Store: sv, Sessions: sv}
+			c.Cases = st
+			c.Alerts = storeAlertReader{st}
+			c.Jurisdiction = func() (Locator, error) { return caseLocator{}, nil }
+			c.Now = func() time.Time { return now }
+		})
+		u, err := sv.AddUser(ctx, store.System, store.NewUser{Name: "semar.wo", Agency: "SEMAR", Roles: []access.Role{access.RoleWatchOfficer}, Password: "a long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, _, err := sv.Issue(ctx, u, "token", "test", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		semar := "Authorization: Bearer " + tok
+		sys := ledger.Actor{User: "system", Agency: "SEMAR", State: "MEX"}
+		for _, a := range []struct{ id, tlp string }{{"green", "GREEN"}, {"amber", "AMBER"}} {
+			al := detect.Alert{ID: a.id, Kind: detect.KindLoitering, Severity: detect.SeverityMedium, MMSI: []uint32{345000001},
+				Start: now.Add(-5 * time.Hour), End: now.Add(-time.Hour), Lat: 22, Lon: -96, State: "MEX", Zone: "eez"}
+			if _, err := st.PutAlert(ctx, al, store.AlertMarking{Originator: "SEMAR", TLP: a.tlp,
+				RelTo: []access.Target{{Type: access.TargetState, Value: "MEX"}}}, sys); err != nil {
+				t.Fatal(err)
+			}
+		}
+		size := func() int64 {
+			n, err := st.LedgerReader().Size(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		reads := func(seq int64) map[string]int {
+			t.Helper()
+			es, err := st.LedgerReader().Entries(ctx, seq, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int{}
+			for _, se := range es {
+				en, err := ledger.ParseEntry(se.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if en.Action == store.ReadAction {
+					out[en.RecordType+" "+en.RecordID+" by "+en.Actor.User]++
+				}
+			}
+			return out
+		}
+		get := func(target string) {
+			t.Helper()
+			if rec := call(t, srv, "GET", target, nil, semar); rec.Code != 200 {
+				t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+			}
+		}
+		seq := size()
+		get("/api/v1/alerts/green")
+		if got := reads(seq); len(got) != 0 {
+			t.Fatalf("GET of a GREEN alert logged %v", got)
+		}
+		get("/api/v1/alerts/amber")
+		if got := reads(seq); got["alert.read amber by semar.wo"] != 1 || len(got) != 1 {
+			t.Fatalf("GET of an AMBER alert logged %v", got)
+		}
+		seq = size()
+		get("/api/v1/alerts")
+		if got := reads(seq); got["alert.read amber by semar.wo"] != 1 || len(got) != 1 {
+			t.Fatalf("list of alerts logged %v", got)
+		}
+		rec := call(t, srv, "POST", "/api/v1/cases", map[string]string{"alert_id": "green"}, semar)
+		if rec.Code != 201 && rec.Code != 200 {
+			t.Fatalf("open case: %d %s", rec.Code, rec.Body)
+		}
+		id, _ := caseJSONOf(t, rec)["id"].(string)
+		seq = size()
+		get("/api/v1/cases/" + id)
+		if got := reads(seq); got["case.read "+id+" by semar.wo"] != 1 || len(got) != 1 {
+			t.Fatalf("GET of an AMBER case logged %v", got)
+		}
+		seq = size()
+		get("/api/v1/cases")
+		if got := reads(seq); got["case.read "+id+" by semar.wo"] != 1 || len(got) != 1 {
+			t.Fatalf("list of cases logged %v", got)
+		}
+	})
+}

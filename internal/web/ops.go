@@ -667,11 +667,22 @@ func (s *Server) writeOperation(w http.ResponseWriter, r *http.Request, status i
 
 // handleOperation is GET /api/v1/operations/{id}.
 func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, u access.User, o *opsState) error {
-	if _, err := o.cfg.Store.OperationFor(r.Context(), u, r.PathValue("id")); err == nil {
-		// Only for a reader: the answer shows no decision resting on a consent that expired.
+	// Only for a reader: the answer shows no decision resting on a consent that expired. The
+	// check reads without the read log (the rule of the store's query, access.CanRead on the
+	// operation's markings): the read logged is the one answered, by writeOperation.
+	if rec, err := o.cfg.Store.OperationRecordByID(r.Context(), r.PathValue("id")); err == nil && access.CanRead(u, opAccessMarkings(rec.Meta)) {
 		s.redecideExpired(r.Context(), o, r.PathValue("id"))
 	}
 	return s.writeOperation(w, r, http.StatusOK, u, o, r.PathValue("id"))
+}
+
+// opAccessMarkings returns an operation's markings: originator, TLP, REL TO its audience states.
+func opAccessMarkings(m ops.Meta) access.Markings {
+	mk := access.Markings{Originator: m.Originator, TLP: access.TLP(m.TLP)}
+	for _, st := range m.Audience {
+		mk.RelTo = append(mk.RelTo, access.Target{Type: access.TargetState, Value: st})
+	}
+	return mk
 }
 
 // redecide decides the operation again with the consents in force now and records the

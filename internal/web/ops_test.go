@@ -973,7 +973,7 @@ func TestOperationReadLog(t *testing.T) {
 			t.Fatalf("GET of a GREEN operation logged %v", got)
 		}
 		e.want(200, "semar", "GET", "/api/v1/operations/"+amber.ID, nil, nil)
-		if got := reads(seq); got[store.OperationReadRecordType+" "+amber.ID+" by semar"] == 0 || len(got) != 1 {
+		if got := reads(seq); got[store.OperationReadRecordType+" "+amber.ID+" by semar"] != 1 || len(got) != 1 {
 			t.Fatalf("GET of an AMBER operation logged %v", got)
 		}
 		seq = e.ledgerSize()
