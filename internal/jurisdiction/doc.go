@@ -66,18 +66,23 @@
 // per cell and one block per level-2 cell. OtherNM comes from a per-cell Euclidean distance
 // transform of the owner map (±1 cell), exact on the high seas.
 //
-// Measured (docs/jurisdiction.md) on the 2-core machine: index build about 6 minutes cold
-// under load (cached: ≈ 100 MB; warm load seconds); 80.3 % of random region points on level
-// 1 (222 ns), 14.5 % on level 2 (367 ns), 3.2 % exact distance (4.4 µs), 2.0 % exact
-// geometry (6.5 µs); all points 582 ns/op = 1.72 M lookups/s on one idle core, no
-// allocation. Index answers equal the exact ones
-// on 50 000 random points, interpolated distance error max 0.07 nm (TestFastPathMatchesExact).
+// The level-1 records and level-2 blocks live in memory mapped outside the Go heap and
+// advised for transparent huge pages on Linux (hugemem_linux.go), which spares most lookups
+// a TLB miss.
+//
+// Measured (docs/jurisdiction.md) on the 2-core machine: index build 2 min 51 s cold under
+// load average 13 (cached: ≈ 100 MB; warm load seconds); 80.3 % of random region points on
+// level 1 (168 ns), 14.5 % on level 2 (141 ns), 3.2 % exact distance (3.4 µs), 2.0 % exact
+// geometry (5.0 µs); all points 424–449 ns/op = 2.2–2.4 M lookups/s on one core under the
+// CPU lock (load 4–6), no allocation. Index answers equal the exact ones on 50 000 random
+// points, interpolated distance error max 0.07 nm (TestFastPathMatchesExact).
 //
 // # Not done yet
 //
 //   - Speed target (≥ 5 M lookups/s): not reached; the 5 % of points on the exact paths
-//     dominate. Next: candidate arc lists or a third level where the distance field is not
-//     smooth, and a cheaper coastal path.
+//     take half the time. Next: compact per-cell copies of the candidate arcs of the exact
+//     sub-cells (lists of indices into the 128-byte arc records did not help: tried, see
+//     docs/jurisdiction.md), and 16-byte level-1 records.
 //   - Internal waters from official straight baselines and bay closing lines (only inferred
 //     from the mapped territorial sea, see above); rivers open to the sea in the land data
 //     (e.g. the Orinoco) count as coast.
