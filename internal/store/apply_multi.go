@@ -35,14 +35,14 @@ func (s *Store) ApplyMulti(ctx context.Context, fn func(ctx context.Context, tx 
 		if len(evs) == 0 {
 			return ledger.Event{}, errors.New("store apply: no ledger event")
 		}
-		// The leading events are appended here, in fn's savepoint (rolled back with it); the
-		// last one by Apply, with the group commit's other entries.
-		for i, ev := range evs[:len(evs)-1] {
-			seq, err := s.led.log.Record(ctx, tx, ev)
+		// The leading events are appended here, together, in fn's savepoint (rolled back with
+		// it); the last one by Apply, with the group commit's other entries.
+		if len(evs) > 1 {
+			got, err := s.led.log.RecordIn(ctx, applyTxQuerier{tx}, evs[:len(evs)-1]...)
 			if err != nil {
-				return ledger.Event{}, fmt.Errorf("ledger event %d of %d: %w", i+1, len(evs), err)
+				return ledger.Event{}, fmt.Errorf("ledger events 1-%d of %d: %w", len(evs)-1, len(evs), err)
 			}
-			seqs = append(seqs, seq)
+			seqs = got
 		}
 		return evs[len(evs)-1], nil
 	})
@@ -50,4 +50,26 @@ func (s *Store) ApplyMulti(ctx context.Context, fn func(ctx context.Context, tx 
 		return nil, err
 	}
 	return append(seqs, last), nil
+}
+
+// applyTxQuerier is a database/sql transaction as a [ledgersql.Querier].
+type applyTxQuerier struct{ tx *sql.Tx }
+
+func (q applyTxQuerier) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := q.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+func (q applyTxQuerier) Query(ctx context.Context, query string, args []any, each func(scan func(dest ...any) error) error) error {
+	rows, err := q.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
