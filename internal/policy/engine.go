@@ -198,7 +198,13 @@ func (c *evalCtx) fire(r *Rule, effect string, t Text) {
 }
 
 func (c *evalCtx) require(r *Rule, state, authority, role string, t Text) {
-	c.fired = append(c.fired, Fired{ID: r.ID, Version: r.Version, Citation: r.Citation, Effect: effConsent, State: state, Role: role, Reason: t})
+	c.requireCited(r, r.Citation, state, authority, role, t)
+}
+
+// requireCited is require with the citation of this firing (a rule whose legal basis depends
+// on the state concerned, e.g. territoriality).
+func (c *evalCtx) requireCited(r *Rule, citation, state, authority, role string, t Text) {
+	c.fired = append(c.fired, Fired{ID: r.ID, Version: r.Version, Citation: citation, Effect: effConsent, State: state, Role: role, Reason: t})
 	for i := range c.needs {
 		n := &c.needs[i]
 		if n.State == state && n.Role == role {

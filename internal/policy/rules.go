@@ -36,16 +36,18 @@ var ruleTable = []*Rule{
 		Summary: "Deny an operation planning more force than its type's configured ceiling.", eval: forceCeiling},
 	{ID: "corroboration", Version: 1, Citation: "Partnership policy, DESIGN §1 principle 3 and §6 (intrusive actions need ≥ 2 independent graded sources)",
 		Summary: "Deny an intrusive operation whose corroboration is missing or below the configured sources and grade.", eval: corroboration},
-	{ID: "territoriality", Version: 1, Citation: "Const. MX art. 40 (reform DOF 1 Apr 2025); UNCLOS art. 2",
-		Summary: "Foreign participation on a state's land, internal waters or territorial sea needs that state's consent (its host authority).", eval: territoriality},
+	{ID: "territoriality", Version: 2, Citation: "per host: MEX " + citeConstMX40 + "; other states " + citeSeaSovereignty + " at sea, " + citeLandSovereignty + " on land",
+		Summary: "Foreign participation on a state's land, internal waters or territorial sea needs that state's consent (its host authority); the citation of each consent is the host's own basis.", eval: territoriality},
 	{ID: "foreign-troops.senate", Version: 1, Citation: "Const. MX art. 76 fr. III; art. 78 (Comisión Permanente in recess)",
 		Summary: "Foreign troops on the national territory or waters of a state with a Senate rule need the Senate's authorisation.", eval: foreignTroops},
 	{ID: "foreign-squadron.senate", Version: 1, Citation: "Const. MX art. 76 fr. III",
 		Summary: "Foreign ships stationed in national waters for more than a month need the Senate's authorisation.", eval: foreignSquadron},
 	{ID: "national-troops-abroad.senate", Version: 1, Citation: "Const. MX art. 76 fr. III",
 		Summary: "A state's own troops leaving for another state's territory or waters need its Senate's authorisation.", eval: troopsAbroad},
-	{ID: "foreign-agents.no-enforcement", Version: 1, Citation: "Ley de Seguridad Nacional arts. 72–73 (reform DOF 18 Dec 2020)",
-		Summary: "Deny foreign agents or officers taking part in an arrest or a search of premises on national territory: no arrests, no deprivation of liberty, no entry into private property, consent or not.", eval: agentsNoEnforcement},
+	{ID: "national-warship-abroad.senate", Version: 1, Citation: "Const. MX art. 76 fr. III (reading: the armed crew of a national warship are national troops; switch off this rule for the narrower reading)",
+		Summary: "A state's own armed ship (warship and its armed crew) going into another state's internal waters or territorial sea needs its Senate's authorisation, as national troops beyond the country's limits; not for a hot pursuit.", eval: warshipAbroad},
+	{ID: "foreign-agents.no-enforcement", Version: 2, Citation: "Ley de Seguridad Nacional arts. 72–73 (reform DOF 18 Dec 2020); art. 71 (liaison and information exchange only)",
+		Summary: "Deny foreign agents or officers taking part in an arrest, a search of premises or field surveillance, or holding persons in custody (role custody) in a transfer, on national territory: liaison and information exchange only; no arrests, no deprivation of liberty, no entry into private property, consent or not.", eval: agentsNoEnforcement},
 	{ID: "foreign-agents.arms", Version: 1, Citation: "Ley de Seguridad Nacional arts. 72–73 (reform DOF 18 Dec 2020)",
 		Summary: "Armed foreign agents or officers on national territory need the arms authority's permission (MEX: SEDENA).", eval: agentsArms},
 	{ID: "foreign-agents.liaison", Version: 1, Citation: "Ley de Seguridad Nacional arts. 70–71 (reform DOF 18 Dec 2020)",
@@ -146,6 +148,39 @@ func corroboration(c *evalCtx, r *Rule) {
 // hostAuthority is the authority that consents for state s to foreign participation.
 func (c *evalCtx) hostAuthority(s string) string { return c.e.cfg.HostAuthority[s] }
 
+// Citations of the territoriality rule, per host (../shared/LAW.md): Mexico's own
+// constitutional consent gate; for other hosts, sovereignty over the territorial sea (UNCLOS
+// art. 2, applied by the USA as customary law) or over land territory (customary international
+// law: LAW.md cites no treaty text for it).
+const (
+	citeConstMX40       = "Const. MX art. 40 (reform DOF 1 Apr 2025)"
+	citeSeaSovereignty  = "UNCLOS art. 2 (sovereignty over internal waters and the territorial sea)"
+	citeLandSovereignty = "territorial sovereignty of the host state (customary international law)"
+)
+
+// territorialityBasis is the basis for the consent of host s, as a citation and as the
+// reason's words (es, en): the Mexican Constitution only when the host is Mexico.
+func (c *evalCtx) territorialityBasis(s string) (cite string, basis Text) {
+	if s == "MEX" {
+		return citeConstMX40, Text{
+			ES: "la Constitución no admite la intervención extranjera sin autorización expresa del Estado mexicano (art. 40)",
+			EN: "the Constitution admits no foreign intervention without the Mexican State's express authorisation (art. 40)",
+		}
+	}
+	var cites, es, en []string
+	if slices.Contains(c.waterOf, s) {
+		cites = append(cites, citeSeaSovereignty)
+		es = append(es, "soberanía sobre sus aguas interiores y mar territorial (CONVEMAR art. 2)")
+		en = append(en, "sovereignty over its internal waters and territorial sea (UNCLOS art. 2)")
+	}
+	if slices.Contains(c.landOf, s) || len(cites) == 0 {
+		cites = append(cites, citeLandSovereignty)
+		es = append(es, "soberanía territorial (derecho internacional consuetudinario)")
+		en = append(en, "territorial sovereignty (customary international law)")
+	}
+	return strings.Join(cites, "; "), Text{ES: strings.Join(es, "; "), EN: strings.Join(en, "; ")}
+}
+
 func territoriality(c *evalCtx, r *Rule) {
 	for _, s := range c.sovereign {
 		f := c.foreignTo(s)
@@ -153,9 +188,10 @@ func territoriality(c *evalCtx, r *Rule) {
 			continue
 		}
 		auth := c.hostAuthority(s)
-		c.require(r, s, auth, RoleHost, Text{
-			ES: fmt.Sprintf("participan %s en territorio o aguas de %s: se requiere el consentimiento de %s", describeES(f), s, orAnyES(s, auth)),
-			EN: fmt.Sprintf("%s take part on the territory or waters of %s: the consent of %s is required", describeEN(f), s, orAnyEN(s, auth)),
+		cite, basis := c.territorialityBasis(s)
+		c.requireCited(r, cite, s, auth, RoleHost, Text{
+			ES: fmt.Sprintf("participan %s en territorio o aguas de %s: se requiere el consentimiento de %s (fundamento: %s)", describeES(f), s, orAnyES(s, auth), basis.ES),
+			EN: fmt.Sprintf("%s take part on the territory or waters of %s: the consent of %s is required (basis: %s)", describeEN(f), s, orAnyEN(s, auth), basis.EN),
 		})
 	}
 }
@@ -232,6 +268,33 @@ func troopsAbroad(c *evalCtx, r *Rule) {
 	}
 }
 
+func warshipAbroad(c *evalCtx, r *Rule) {
+	if c.op.Pursuit != nil {
+		return // a hot pursuit is no planned exit (it ceases at the territorial sea: hot-pursuit.third-state-sea)
+	}
+	for home, senate := range sortedMap(c.e.cfg.Senate) {
+		var ships []ops.Participant
+		for _, p := range c.op.Participants {
+			if p.State == home && p.Kind == ops.Ship && p.Armed {
+				ships = append(ships, p)
+			}
+		}
+		if len(ships) == 0 {
+			continue
+		}
+		for _, s := range c.waterOf {
+			if s == home {
+				continue
+			}
+			c.require(r, home, senate, RoleSenate, Text{
+				ES: fmt.Sprintf("buque armado de %s (%s) entra en aguas de %s: su tripulación armada son tropas nacionales que salen del país; requiere la autorización del %s", home, describeES(ships), s, senate),
+				EN: fmt.Sprintf("armed ship of %s (%s) enters the waters of %s: its armed crew are national troops leaving the country; the %s must authorise it", home, describeEN(ships), s, senate),
+			})
+			break
+		}
+	}
+}
+
 // foreignAgents returns the participants of kind agent or officer foreign to s.
 func (c *evalCtx) foreignAgents(s string) []ops.Participant {
 	var out []ops.Participant
@@ -243,15 +306,38 @@ func (c *evalCtx) foreignAgents(s string) []ops.Participant {
 	return out
 }
 
+// RoleCustody is the participant role of those holding persons in custody (a transfer).
+const RoleCustody = "custody"
+
 func agentsNoEnforcement(c *evalCtx, r *Rule) {
-	if c.op.Type != ops.Arrest && c.op.Type != ops.SearchPremises {
+	switch c.op.Type {
+	case ops.Arrest, ops.SearchPremises, ops.Surveillance, ops.Transfer:
+	default:
 		return
 	}
 	for _, s := range c.sovereign {
 		if !slices.Contains(c.e.cfg.ForeignAgentStates, s) {
 			continue
 		}
-		if a := c.foreignAgents(s); len(a) > 0 {
+		a := c.foreignAgents(s)
+		if c.op.Type == ops.Transfer {
+			a = slices.DeleteFunc(a, func(p ops.Participant) bool { return p.Role != RoleCustody })
+		}
+		if len(a) == 0 {
+			continue
+		}
+		switch c.op.Type {
+		case ops.Surveillance:
+			c.fire(r, effDeny, Text{
+				ES: fmt.Sprintf("agentes extranjeros (%s) solo hacen enlace e intercambio de información en territorio de %s: la vigilancia de campo es un acto operativo, prohibido aun con consentimiento", describeES(a), s),
+				EN: fmt.Sprintf("foreign agents (%s) do liaison and information exchange only on the territory of %s: field surveillance is an operational act, forbidden consent or not", describeEN(a), s),
+			})
+		case ops.Transfer:
+			c.fire(r, effDeny, Text{
+				ES: fmt.Sprintf("agentes extranjeros (%s) custodian personas en territorio de %s: es privación de la libertad, prohibida aun con consentimiento; la entrega debe hacerse en territorio del Estado receptor, con la custodia en autoridades de %s hasta entonces", describeES(a), s, s),
+				EN: fmt.Sprintf("foreign agents (%s) hold persons in custody on the territory of %s: that is deprivation of liberty, forbidden consent or not; the hand-over must take place on the receiving state's territory, with %s's authorities in custody until then", describeEN(a), s, s),
+			})
+		default:
 			c.fire(r, effDeny, Text{
 				ES: fmt.Sprintf("agentes extranjeros (%s) no pueden detener, privar de la libertad ni entrar en propiedad privada en territorio de %s, aun con consentimiento (%s)", describeES(a), s, c.op.Type),
 				EN: fmt.Sprintf("foreign agents (%s) may not arrest, deprive of liberty or enter private property on the territory of %s, consent or not (%s)", describeEN(a), s, c.op.Type),
@@ -404,17 +490,32 @@ func hotPursuitStart(c *evalCtx, r *Rule) {
 		return
 	}
 	c.pursuitOK = true
-	grounds := "any law"
+	why := Text{
+		ES: fmt.Sprintf("persecución en caliente iniciada por %s en %s, ininterrumpida", p.StartedState, p.StartedZone),
+		EN: fmt.Sprintf("hot pursuit begun by %s in its %s, uninterrupted", p.StartedState, p.StartedZone),
+	}
+	var limit Text
 	switch jurisdiction.Zone(p.StartedZone) {
 	case jurisdiction.ZoneContiguous:
-		grounds = "customs, fiscal, immigration, sanitary (UNCLOS 33)"
+		limit = Text{
+			ES: fmt.Sprintf("Persecución iniciada en la zona contigua de %s: lícita solo por infracción de sus leyes aduaneras, fiscales, de inmigración o sanitarias (CONVEMAR arts. 33, 111(1)); por cualquier otro fundamento el abordaje requiere la autorización del Estado del pabellón.", p.StartedState),
+			EN: fmt.Sprintf("Pursuit begun in the contiguous zone of %s: lawful only for a violation of its customs, fiscal, immigration or sanitary laws (UNCLOS arts. 33, 111(1)); on any other ground the boarding needs the flag state's authorisation.", p.StartedState),
+		}
 	case jurisdiction.ZoneEEZ:
-		grounds = "EEZ rights (UNCLOS 111(2))"
+		limit = Text{
+			ES: fmt.Sprintf("Persecución iniciada en la ZEE de %s: lícita solo por infracción de sus leyes aplicables a la ZEE o la plataforma continental (CONVEMAR art. 111(2)); el narcotráfico no lo es: por cualquier otro fundamento el abordaje requiere la autorización del Estado del pabellón (Convención de Viena 1988 art. 17).", p.StartedState),
+			EN: fmt.Sprintf("Pursuit begun in the EEZ of %s: lawful only for a violation of its laws applicable to the EEZ or the continental shelf (UNCLOS art. 111(2)); drug trafficking is not one: on any other ground the boarding needs the flag state's authorisation (1988 Vienna Convention art. 17).", p.StartedState),
+		}
 	}
-	c.fire(r, effAllow, Text{
-		ES: fmt.Sprintf("persecución en caliente iniciada por %s en %s, ininterrumpida; fundamento limitado a: %s", p.StartedState, p.StartedZone, grounds),
-		EN: fmt.Sprintf("hot pursuit begun by %s in its %s, uninterrupted; grounds limited to: %s", p.StartedState, p.StartedZone, grounds),
-	})
+	if limit.EN == "" {
+		why.ES += "; cualquier fundamento legal"
+		why.EN += "; any legal ground"
+		c.fire(r, effAllow, why)
+		return
+	}
+	why.ES += "; fundamento limitado (ver condiciones)"
+	why.EN += "; grounds limited (see conditions)"
+	c.condition(r, why, limit)
 }
 
 func hotPursuitSea(c *evalCtx, r *Rule) {
