@@ -72,6 +72,7 @@ func registerRecordSources(ctx context.Context, st *store.Store) error {
 	for _, t := range store.OperationRecordTypes {
 		st.RegisterRecordSource(t, st.OperationRecords())
 	}
+	st.RegisterRecordSource(store.AlertRecordType, st.AlertRecords())
 	for _, t := range store.SovereigntyRecordTypes {
 		st.RegisterRecordSource(t, st.SovereigntyRecords())
 	}
