@@ -76,6 +76,7 @@ func registerRecordSources(ctx context.Context, st *store.Store) error {
 	for _, t := range store.SovereigntyRecordTypes {
 		st.RegisterRecordSource(t, st.SovereigntyRecords())
 	}
+	st.RegisterRecordSource(store.CaseRecordType, st.CaseRecords())
 	return nil
 }
 
