@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -27,11 +28,14 @@ import (
 //     (user.enable, user.disable), or with PasswordChanged (user.password), a time in Unix ms
 //     that is not stored: it is searched in the 10 s before the entry's time.
 //
-// Entities, links and reports are hashed by their writers with their creation time in
-// nanoseconds and their aliases, identifiers and attachments in the order given, which the
-// rows do not keep; the source returns the hash stored in the row (content_sha256), so it
-// detects a rewritten hash, a deleted row and a row inserted without an entry, but not an
-// edit of the row's other columns.
+//   - entity, link, report: when the record's last entry is marked {form: row-1}, the
+//     canonical row form of records_sovereignty_canon.go (every stored column, REL TO,
+//     aliases, identifiers, mentions, attachments and their contents' hashes), and the
+//     row's content_sha256 must equal it too. Records whose last entry predates the row
+//     form (no form metadata: their writers hashed a nanosecond creation time and lists in
+//     the given order, which the rows do not keep) are checked against the stored
+//     content_sha256 only: that detects a rewritten hash, a deleted row and a row inserted
+//     without an entry, but not an edit of the row's other columns.
 
 // SovereigntyRecordTypes lists the record types [Store.SovereigntyRecords] serves.
 var SovereigntyRecordTypes = []string{"state", "agency", "user", "entity", "link", "report"}
@@ -86,16 +90,7 @@ func (o sovSource) CurrentHash(ctx context.Context, recordType, id string) ([32]
 	case "user":
 		return o.userHash(ctx, id)
 	case "entity", "link", "report":
-		n, perr := strconv.ParseInt(id, 10, 64)
-		if perr != nil {
-			return [32]byte{}, false, nil // no such row can exist
-		}
-		var b []byte
-		err = db.QueryRowContext(ctx, q(`SELECT content_sha256 FROM `+sovTables[recordType][0]+` WHERE id = ?`), n).Scan(&b)
-		copy(h[:], b) // a hash of the wrong length shows as a mismatch
-		if err == nil && len(b) != len(h) {
-			h[0] ^= 0xff
-		}
+		return o.intelHash(ctx, recordType, id)
 	default:
 		return [32]byte{}, false, fmt.Errorf("record type %q is not a sovereignty record", recordType)
 	}
@@ -104,6 +99,38 @@ func (o sovSource) CurrentHash(ctx context.Context, recordType, id string) ([32]
 	}
 	if err != nil {
 		return [32]byte{}, false, fmt.Errorf("%s %s: %w", recordType, id, err)
+	}
+	return h, true, nil
+}
+
+// intelHash is CurrentHash for entities, links and reports.
+func (o sovSource) intelHash(ctx context.Context, recordType, id string) ([32]byte, bool, error) {
+	db, q := o.s.ReadDB(), o.s.Rebind
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return [32]byte{}, false, nil // no such row can exist
+	}
+	_, rowForm, err := lastEntryForm(ctx, db, q, recordType, n)
+	if err != nil {
+		return [32]byte{}, false, err
+	}
+	content, stored, found, err := intelCanon(ctx, db, q, recordType, n)
+	if err != nil || !found {
+		return [32]byte{}, false, err
+	}
+	var h [32]byte
+	if !rowForm {
+		copy(h[:], stored) // a hash of the wrong length shows as a mismatch
+		if len(stored) != len(h) {
+			h[0] ^= 0xff
+		}
+		return h, true, nil
+	}
+	if h, err = jsonHash(content); err != nil {
+		return [32]byte{}, false, fmt.Errorf("%s %s: %w", recordType, id, err)
+	}
+	if !bytes.Equal(stored, h[:]) { // the row's copy of the hash (read logs use it) was edited
+		h[0] ^= 0xff
 	}
 	return h, true, nil
 }

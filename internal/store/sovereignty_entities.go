@@ -99,7 +99,11 @@ func (s *Sovereignty) CreateEntity(ctx context.Context, actor access.User, e int
 				return ledger.Event{}, err
 			}
 		}
-		ev, err := event(actor, "entity.create", "entity", strconv.FormatInt(e.ID, 10), e, ledger.Meta{Key: "tlp", Value: string(e.Markings.TLP)})
+		canon, _, _, err := intelCanon(ctx, tx, s.q, "entity", e.ID)
+		if err != nil {
+			return ledger.Event{}, err
+		}
+		ev, err := event(actor, "entity.create", "entity", strconv.FormatInt(e.ID, 10), canon, formMeta, ledger.Meta{Key: "tlp", Value: string(e.Markings.TLP)})
 		if err != nil {
 			return ev, err
 		}
@@ -295,7 +299,11 @@ func (s *Sovereignty) CreateLink(ctx context.Context, actor access.User, l intel
 		if err := s.insertRel(ctx, tx, "link", l.ID, l.Markings.RelTo); err != nil {
 			return ledger.Event{}, err
 		}
-		ev, err := event(actor, "link.create", "link", strconv.FormatInt(l.ID, 10), l, ledger.Meta{Key: "tlp", Value: string(l.Markings.TLP)})
+		canon, _, _, err := intelCanon(ctx, tx, s.q, "link", l.ID)
+		if err != nil {
+			return ledger.Event{}, err
+		}
+		ev, err := event(actor, "link.create", "link", strconv.FormatInt(l.ID, 10), canon, formMeta, ledger.Meta{Key: "tlp", Value: string(l.Markings.TLP)})
 		if err != nil {
 			return ev, err
 		}

@@ -181,7 +181,11 @@ func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r int
 				return ledger.Event{}, err
 			}
 		}
-		ev, err := event(actor, "report.create", "report", strconv.FormatInt(r.ID, 10), r,
+		canon, _, _, err := intelCanon(ctx, tx, s.q, "report", r.ID)
+		if err != nil {
+			return ledger.Event{}, err
+		}
+		ev, err := event(actor, "report.create", "report", strconv.FormatInt(r.ID, 10), canon, formMeta,
 			ledger.Meta{Key: "tlp", Value: string(r.Markings.TLP)})
 		if err != nil {
 			return ev, err

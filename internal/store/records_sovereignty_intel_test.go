@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"accord/internal/access"
+	"accord/internal/intel"
+	"accord/internal/ledger"
+)
+
+// TestVerifyIntelTamper writes entities, a link and reports in the row form, checks that the
+// untouched log verifies, then edits each record's stored fields directly in the database
+// (not its content_sha256) and checks that verification names that record and no other.
+func TestVerifyIntelTamper(t *testing.T) {
+	sovDialects(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		registerAll(s)
+		sv := s.Sovereignty()
+		mustSeed(t, sv)
+		ana, err := sv.AddUser(ctx, System, NewUser{Name: "ana", Agency: "SEMAR", Roles: []access.Role{access.RoleAnalyst}, Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := access.Markings{Originator: "SEMAR", TLP: access.TLPAmber,
+			RelTo: []access.Target{{Type: access.TargetState, Value: "USA"}, {Type: access.TargetAgency, Value: "SEMAR"}}}
+		newEntity := func(name string, aliases ...string) int64 {
+			t.Helper()
+			id, err := sv.CreateEntity(ctx, ana, intel.Entity{Kind: intel.Person, Name: name, Aliases: aliases, Markings: m,
+				Identifiers: []intel.Identifier{{Scheme: intel.Passport, Value: "MEX:G" + strconv.Itoa(len(name)) + "345678"}},
+				Location:    &intel.Point{Lat: 22.2551, Lon: -97.8686}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		eName := newEntity("El Jefe", "Don J", "Abuelo")
+		eAlias := newEntity("La Sombra", "Zeta", "Alfa")
+		now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+		att := intel.NewAttachment("photo.jpg", "image/jpeg", []byte("not really a jpeg"))
+		newReport := func(title string) int64 {
+			t.Helper()
+			id, err := sv.CreateReport(ctx, ana, intel.Report{Markings: m, Discipline: intel.HUMINT, Grade: access.Grade{Reliability: 'B', Credibility: 2},
+				Source: "src-1", Observed: now, Place: "Tampico", Title: title, Text: "At the port.", Location: &intel.Point{Lat: 22.2, Lon: -97.85},
+				Entities:    []intel.Mention{{EntityID: eName, Stance: intel.Supports}, {EntityID: eAlias, Stance: intel.Mentions}},
+				Attachments: []intel.Attachment{att}}, map[[32]byte][]byte{att.SHA256: []byte("not really a jpeg")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		rText, rRel, rRelList, rAtt := newReport("one"), newReport("two"), newReport("three"), newReport("four")
+		lid, err := sv.CreateLink(ctx, ana, intel.Link{Source: eName, Target: eAlias, Kind: "leads", ValidFrom: now.AddDate(-1, 0, 0),
+			ValidTo: now.Add(123456789 * time.Nanosecond), Markings: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := verifyStore(t, s)
+		if !rep.OK() {
+			t.Fatalf("untouched log: %v", rep.Problems)
+		}
+
+		id := func(n int64) string { return strconv.FormatInt(n, 10) }
+		for _, tc := range []struct {
+			name, typ, id, sql string
+			args               []any
+		}{
+			{"report text", "report", id(rText), `UPDATE reports SET body = 'Nothing happened.' WHERE id = ?`, []any{rText}},
+			{"entity name", "entity", id(eName), `UPDATE entities SET name = 'Someone else' WHERE id = ?`, []any{eName}},
+			{"alias", "entity", id(eAlias), `UPDATE entity_aliases SET alias = 'Beta' WHERE entity_id = ? AND alias = 'Alfa'`, []any{eAlias}},
+			{"link validity end", "link", id(lid), `UPDATE links SET valid_to = valid_to + 86400000 WHERE id = ?`, []any{lid}},
+			{"report REL TO", "report", id(rRel), `UPDATE rel_to SET target = 'MEX' WHERE kind = 'report' AND record_id = ? AND target = 'USA'`, []any{rRel}},
+			{"report REL TO list", "report", id(rRelList), `UPDATE reports SET rel_to_list = 'state:MEX' WHERE id = ?`, []any{rRelList}},
+			{"report attachment name", "report", id(rAtt), `UPDATE report_attachments SET name = 'other.jpg' WHERE report_id = ?`, []any{rAtt}},
+		} {
+			res, err := s.led.write.ExecContext(ctx, s.Rebind(tc.sql), tc.args...)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.sql, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				t.Fatalf("%s: %d rows changed, want 1", tc.name, n)
+			}
+			rep := verifyStore(t, s)
+			found := false
+			for _, p := range rep.Problems {
+				if p.RecordType == tc.typ && p.RecordID == tc.id && p.Kind == ledger.ProblemEditedRecord {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("after editing the %s: verification did not name %s/%s: %v", tc.name, tc.typ, tc.id, rep.Problems)
+			}
+		}
+	})
+}
