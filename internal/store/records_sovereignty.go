@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"accord/internal/access"
@@ -135,6 +136,45 @@ func (o sovSource) intelHash(ctx context.Context, recordType, id string) ([32]by
 	return h, true, nil
 }
 
+// hasForm reports whether an entry's metadata marks its content as the row form.
+func hasForm(e *ledger.Entry) bool {
+	for _, m := range e.Meta {
+		if m.Key == formKey {
+			return m.Value == formRow
+		}
+	}
+	return false
+}
+
+// passwordForm is the row form of a password change: the user (as [access.User], roles
+// sorted by name) and the hex SHA-256 of the stored password hash string.
+func passwordForm(ctx context.Context, db querier, q func(string) string, id int64) (any, error) {
+	var u access.User
+	var ph string
+	err := db.QueryRowContext(ctx, q(`SELECT u.id, u.name, u.agency, COALESCE(a.state, ''), u.password_hash
+		FROM users u LEFT JOIN agencies a ON a.code = u.agency WHERE u.id = ?`), id).Scan(&u.ID, &u.Name, &u.Agency, &u.State, &ph)
+	if err != nil {
+		return nil, fmt.Errorf("user %d: %w", id, err)
+	}
+	var roles []string
+	if err := scanAll(ctx, db, q(`SELECT role FROM user_roles WHERE user_id = ?`), []any{id}, func(r *sql.Rows) error {
+		var role string
+		err := r.Scan(&role)
+		roles = append(roles, role)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("user %d: %w", id, err)
+	}
+	slices.Sort(roles)
+	for _, r := range roles {
+		u.Roles = append(u.Roles, access.Role(r))
+	}
+	return struct {
+		User           access.User
+		PasswordSHA256 string
+	}{u, fmt.Sprintf("%x", sha256.Sum256([]byte(ph)))}, nil
+}
+
 // passwordWindow is how far before its entry's time a password change's time is searched,
 // in milliseconds.
 const passwordWindow = 10_000
@@ -194,6 +234,13 @@ func (o sovSource) userHash(ctx context.Context, id string) ([32]byte, bool, err
 			Disabled bool
 		}{u, disabled != 0})
 	case "user.password":
+		if hasForm(last) {
+			var c any
+			if c, err = passwordForm(ctx, db, q, n); err == nil {
+				h, err = jsonHash(c)
+			}
+			break
+		}
 		for t := at; t >= at-passwordWindow; t-- {
 			if h, err = jsonHash(struct {
 				User            access.User

@@ -13,7 +13,8 @@ import (
 
 // TestVerifyIntelTamper writes entities, a link and reports in the row form, checks that the
 // untouched log verifies, then edits each record's stored fields directly in the database
-// (not its content_sha256) and checks that verification names that record and no other.
+// (not its content_sha256) and checks that verification names that record. A password
+// change is checked the same way (its row form covers the stored password hash).
 func TestVerifyIntelTamper(t *testing.T) {
 	sovDialects(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -57,6 +58,13 @@ func TestVerifyIntelTamper(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		eve, err := sv.AddUser(ctx, System, NewUser{Name: "eve", Agency: "SEMAR", Roles: []access.Role{access.RoleAnalyst, access.RoleAdmin}, Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sv.SetPassword(ctx, System, "eve", "another long password"); err != nil {
+			t.Fatal(err)
+		}
 		rep := verifyStore(t, s)
 		if !rep.OK() {
 			t.Fatalf("untouched log: %v", rep.Problems)
@@ -73,6 +81,7 @@ func TestVerifyIntelTamper(t *testing.T) {
 			{"link validity end", "link", id(lid), `UPDATE links SET valid_to = valid_to + 86400000 WHERE id = ?`, []any{lid}},
 			{"report REL TO", "report", id(rRel), `UPDATE rel_to SET target = 'MEX' WHERE kind = 'report' AND record_id = ? AND target = 'USA'`, []any{rRel}},
 			{"report REL TO list", "report", id(rRelList), `UPDATE reports SET rel_to_list = 'state:MEX' WHERE id = ?`, []any{rRelList}},
+			{"password hash", "user", id(eve.ID), `UPDATE users SET password_hash = password_hash || 'x' WHERE id = ?`, []any{eve.ID}},
 			{"report attachment name", "report", id(rAtt), `UPDATE report_attachments SET name = 'other.jpg' WHERE report_id = ?`, []any{rAtt}},
 		} {
 			res, err := s.led.write.ExecContext(ctx, s.Rebind(tc.sql), tc.args...)

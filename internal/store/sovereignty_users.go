@@ -216,11 +216,15 @@ func (s *Sovereignty) SetPassword(ctx context.Context, actor access.User, name, 
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE sessions SET revoked = 1 WHERE user_id = ?`), u.ID); err != nil {
 			return ledger.Event{}, err
 		}
-		// The content hash covers no secret: the event says that the password changed, and when.
-		return event(actor, "user.password", "user", strconv.FormatInt(u.ID, 10), struct {
-			User            access.User
-			PasswordChanged int64
-		}{u, s.now().UnixMilli()})
+		// The content is the row form of a password change (records_sovereignty.go): the user,
+		// and a digest of the stored (salted) password hash, so a direct edit of the hash shows.
+		// It covers no secret: the salt is not in the entry, so the digest cannot be used to
+		// test guesses.
+		c, err := passwordForm(ctx, tx, s.q, u.ID)
+		if err != nil {
+			return ledger.Event{}, err
+		}
+		return event(actor, "user.password", "user", strconv.FormatInt(u.ID, 10), c, formMeta)
 	})
 	if err != nil {
 		return fmt.Errorf("set password of %s: %w", name, err)
