@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"testing"
 	"time"
@@ -101,6 +102,49 @@ func TestVerifyIntelTamper(t *testing.T) {
 			if !found {
 				t.Errorf("after editing the %s: verification did not name %s/%s: %v", tc.name, tc.typ, tc.id, rep.Problems)
 			}
+		}
+	})
+}
+
+// TestVerifyIntelLegacyForm writes an entity the way writers did before the row form (an
+// entry without form metadata whose content the row does not determine) and checks that it
+// verifies against its stored content_sha256: untouched OK, a rewritten hash reported.
+func TestVerifyIntelLegacyForm(t *testing.T) {
+	sovDialects(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		registerAll(s)
+		sv := s.Sovereignty()
+		mustSeed(t, sv)
+		var id int64
+		err := sv.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+			if err := tx.QueryRowContext(ctx, sv.q(`INSERT INTO entities (stix_id, kind, name, originator, tlp, created, created_by, content_sha256)
+				VALUES ('identity--legacy', 'person', 'Old', 'SEMAR', 'GREEN', 1, 'system', ?) RETURNING id`), []byte{}).Scan(&id); err != nil {
+				return ledger.Event{}, err
+			}
+			ev, err := event(System, "entity.create", "entity", strconv.FormatInt(id, 10),
+				struct{ Created time.Time }{time.Unix(0, 1_000_123)}, ledger.Meta{Key: "tlp", Value: "GREEN"})
+			if err != nil {
+				return ev, err
+			}
+			_, err = tx.ExecContext(ctx, sv.q(`UPDATE entities SET content_sha256 = ? WHERE id = ?`), ev.Content[:], id)
+			return ev, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep := verifyStore(t, s); !rep.OK() {
+			t.Fatalf("untouched legacy entity: %v", rep.Problems)
+		}
+		if _, err := s.led.write.ExecContext(ctx, s.Rebind(`UPDATE entities SET content_sha256 = ? WHERE id = ?`), make([]byte, 32), id); err != nil {
+			t.Fatal(err)
+		}
+		rep := verifyStore(t, s)
+		found := false
+		for _, p := range rep.Problems {
+			found = found || p.RecordType == "entity" && p.RecordID == strconv.FormatInt(id, 10) && p.Kind == ledger.ProblemEditedRecord
+		}
+		if !found {
+			t.Errorf("rewritten stored hash of a legacy entity not reported: %v", rep.Problems)
 		}
 	})
 }
