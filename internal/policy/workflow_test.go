@@ -10,6 +10,7 @@ import (
 )
 
 // TestConsentWorkflow: request → grant → allow; narrower grant → deny; revocation → deny;
+// (a liaison meeting: since LSN art. 71 field surveillance by foreign agents is denied outright)
 // expiry → deny; an approver of the wrong state is refused (dual key).
 func TestConsentWorkflow(t *testing.T) {
 	e, err := New(DefaultConfig(), fixedLocator{jurisdiction.Answer{State: "MEX", Zone: jurisdiction.ZoneLand}}, nil)
@@ -18,7 +19,7 @@ func TestConsentWorkflow(t *testing.T) {
 	}
 	t0 := time.Date(2026, 5, 1, 6, 0, 0, 0, time.UTC)
 	op := &ops.Operation{
-		Type: ops.Surveillance, Place: ops.Place{Point: &ops.Point{Lat: 25.67, Lon: -100.31}},
+		Type: ops.LiaisonMeeting, Place: ops.Place{Point: &ops.Point{Lat: 25.67, Lon: -100.31}},
 		Start: t0, End: t0.Add(48 * time.Hour), ForceLevel: 1,
 		Participants:  []ops.Participant{{State: "USA", Agency: "DEA", Kind: ops.Agent, Count: 2, Role: "lead"}},
 		Corroboration: &ops.Corroboration{IndependentSources: 2, BestGrade: "B2"},
