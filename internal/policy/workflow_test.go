@@ -10,8 +10,8 @@ import (
 )
 
 // TestConsentWorkflow: request → grant → allow; narrower grant → deny; revocation → deny;
-// (a liaison meeting: since LSN art. 71 field surveillance by foreign agents is denied outright)
-// expiry → deny; an approver of the wrong state is refused (dual key).
+// expiry → deny; an approver of the wrong state is refused (dual key). The operation is a
+// liaison meeting: field surveillance by foreign agents in Mexico is denied outright (LSN art. 71).
 func TestConsentWorkflow(t *testing.T) {
 	e, err := New(DefaultConfig(), fixedLocator{jurisdiction.Answer{State: "MEX", Zone: jurisdiction.ZoneLand}}, nil)
 	if err != nil {
