@@ -191,31 +191,9 @@ func (s *Store) AlertRecords() interface {
 }
 
 func (a alertSource) CurrentHash(ctx context.Context, recordType, id string) ([32]byte, bool, error) {
-	var body string
-	err := a.s.ReadDB().QueryRowContext(ctx, a.s.Rebind(`SELECT body FROM alerts WHERE id = ?`), id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return [32]byte{}, false, nil
-	}
-	if err != nil {
-		return [32]byte{}, false, fmt.Errorf("alert %s: %w", id, err)
-	}
-	return ledger.ContentHash([]byte(body)), true, nil
+	return a.s.bodyHash(ctx, "alerts", "id", id)
 }
 
 func (a alertSource) EachRecord(ctx context.Context, fn func(recordType, id string) error) error {
-	rows, err := a.s.ReadDB().QueryContext(ctx, `SELECT id FROM alerts ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("alerts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		if err := fn(AlertRecordType, id); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return a.s.eachRecordID(ctx, AlertRecordType, "alerts", "id", fn)
 }

@@ -393,40 +393,9 @@ func (s *Store) CaseRecords() interface {
 type caseSource struct{ s *Store }
 
 func (c caseSource) CurrentHash(ctx context.Context, recordType, id string) ([32]byte, bool, error) {
-	var body string
-	err := c.s.ReadDB().QueryRowContext(ctx, c.s.Rebind(`SELECT body FROM cases WHERE id = ?`), id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return [32]byte{}, false, nil
-	}
-	if err != nil {
-		return [32]byte{}, false, fmt.Errorf("case %s: %w", id, err)
-	}
-	return ledger.ContentHash([]byte(body)), true, nil
+	return c.s.bodyHash(ctx, "cases", "id", id)
 }
 
 func (c caseSource) EachRecord(ctx context.Context, fn func(recordType, id string) error) error {
-	rows, err := c.s.ReadDB().QueryContext(ctx, `SELECT id FROM cases ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("cases: %w", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if err := fn(CaseRecordType, id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.s.eachRecordID(ctx, CaseRecordType, "cases", "id", fn)
 }

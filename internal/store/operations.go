@@ -300,42 +300,14 @@ func (o opSource) CurrentHash(ctx context.Context, recordType, id string) ([32]b
 	if !ok {
 		return [32]byte{}, false, fmt.Errorf("record type %q is not an operations record", recordType)
 	}
-	var body string
-	err := o.s.ReadDB().QueryRowContext(ctx, o.s.Rebind(`SELECT body FROM `+t[0]+` WHERE `+t[1]+` = ?`), id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return [32]byte{}, false, nil
-	}
-	if err != nil {
-		return [32]byte{}, false, fmt.Errorf("%s %s: %w", recordType, id, err)
-	}
-	return ledger.ContentHash([]byte(body)), true, nil
+	return o.s.bodyHash(ctx, t[0], t[1], id)
 }
 
 func (o opSource) EachRecord(ctx context.Context, fn func(recordType, id string) error) error {
 	for _, rt := range OperationRecordTypes {
 		t := operationTables[rt]
-		rows, err := o.s.ReadDB().QueryContext(ctx, `SELECT `+t[1]+` FROM `+t[0]+` ORDER BY `+t[1])
-		if err != nil {
-			return fmt.Errorf("%s: %w", t[0], err)
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+		if err := o.s.eachRecordID(ctx, rt, t[0], t[1], fn); err != nil {
 			return err
-		}
-		for _, id := range ids {
-			if err := fn(rt, id); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

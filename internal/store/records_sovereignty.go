@@ -261,28 +261,8 @@ func (o sovSource) userHash(ctx context.Context, id string) ([32]byte, bool, err
 func (o sovSource) EachRecord(ctx context.Context, fn func(recordType, id string) error) error {
 	for _, rt := range SovereigntyRecordTypes {
 		t := sovTables[rt]
-		rows, err := o.s.ReadDB().QueryContext(ctx, `SELECT `+t[1]+` FROM `+t[0]+` ORDER BY `+t[1])
-		if err != nil {
-			return fmt.Errorf("%s: %w", t[0], err)
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+		if err := o.s.eachRecordID(ctx, rt, t[0], t[1], fn); err != nil {
 			return err
-		}
-		for _, id := range ids {
-			if err := fn(rt, id); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
