@@ -309,6 +309,20 @@ func (b *binder) nullText(v string) {
 	}
 }
 
+// position binds the columns positions and latest_positions share, in their order: mmsi,
+// time (Unix ms), lat, lon (degrees), sog (knots), cog, heading (degrees), nav_status, msg_type.
+func (b *binder) position(v *vessel.Position) {
+	b.int(int64(v.MMSI))
+	b.int(ms(v.Time))
+	b.float(v.Lat)
+	b.float(v.Lon)
+	b.nullFloat(v.SOG)
+	b.nullFloat(v.COG)
+	b.nullFloat(v.Heading)
+	b.navStatus(v.NavStatus)
+	b.int(int64(v.MsgType))
+}
+
 func (b *binder) text(v string) { b.i++; b.keep(b.st.BindText(b.i, v)) }
 
 func (b *binder) blob(v []byte) { b.i++; b.keep(b.st.BindBlob(b.i, v)) }
@@ -469,15 +483,7 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 				evID, hasEv = evIDs[v.Source]
 			}
 			b.int(s.nextID + int64(i))
-			b.int(int64(v.MMSI))
-			b.int(ms(v.Time))
-			b.float(v.Lat)
-			b.float(v.Lon)
-			b.nullFloat(v.SOG)
-			b.nullFloat(v.COG)
-			b.nullFloat(v.Heading)
-			b.navStatus(v.NavStatus)
-			b.int(int64(v.MsgType))
+			b.position(v)
 			b.int(feedID)
 			if hasEv {
 				b.int(evID)
@@ -499,17 +505,8 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 		}
 
 		err = s.insertRows(conn, &sqliteLatest, len(p.latest), func(b *binder, i int) {
-			v := &p.latest[i]
-			b.int(int64(v.MMSI))
-			b.int(ms(v.Time))
-			b.float(v.Lat)
-			b.float(v.Lon)
-			b.nullFloat(v.SOG)
-			b.nullFloat(v.COG)
-			b.nullFloat(v.Heading)
-			b.navStatus(v.NavStatus)
-			b.int(int64(v.MsgType))
-			b.int(ids[v.Source])
+			b.position(&p.latest[i])
+			b.int(ids[p.latest[i].Source])
 		})
 		if err != nil {
 			return fmt.Errorf("latest positions: %w", err)
