@@ -58,7 +58,8 @@ type Sovereignty struct {
 	qmu     sync.Mutex
 	queries map[string]string // "?" query → dialect query
 
-	reads *readBatcher // reads waiting to be logged
+	reads   *readBatcher // reads waiting to be logged
+	journal *readJournal // nil: reads are written to the database directly
 }
 
 // NewSovereignty returns the sovereignty store over an open, migrated database. db serves
@@ -239,17 +240,17 @@ func (s *Sovereignty) Agencies(ctx context.Context) ([]access.Agency, error) {
 // ("logged before returned"). Each such record gets one read_log row (user, via, time, record,
 // level).
 //
-// Reads are batched: the first read to arrive starts a write through the ledger's write path;
-// reads arriving while it is in flight queue and go together in the next one (at most
-// maxReadBatch reads per write). One write inserts all its rows with one statement and appends
-// one ledger entry (action "record.read", record type "read", record id the batch's read id,
-// which is also every row's read_id; content the SHA-256 of the canonical list of the batch's
-// reads with their user, path and rows; actor the reader when the batch has one reader, the
-// node otherwise, with the counts in the entry's meta). No read is dropped or merged: a read
-// fails if its batch fails. A single read waits for no one: batching costs no latency, it only
-// absorbs concurrent reads into the write that would otherwise queue behind the one in flight.
-// Per-read ledger entries and per-row INSERTs cost ~1 ms of CPU per list of AMBER reports on
-// the benchmark store, the bulk of a list's cost.
+// Reads are batched: the first read to arrive starts a write; reads arriving while it is in
+// flight queue and go together in the next one (at most maxReadBatch reads per write). With
+// the read journal (SQLite; see read_journal.go) a write is one fsynced journal line, and the
+// journaled reads are folded into read_log and the ledger every second in one write. Without
+// it (PostgreSQL), a write inserts the batch's rows with one statement and appends one ledger
+// entry. Either way the ledger entry has action "record.read", record type "read", content
+// the SHA-256 of the canonical list of its reads with their user, path, time, rows and line
+// id (the read_id of their rows), and as actor the reader when there is one, the node
+// otherwise, with the counts in its meta. No read is dropped or merged: a read fails if its
+// write fails. A single read waits for no one: batching costs no latency, it only absorbs
+// concurrent reads into the write that would otherwise queue behind the one in flight.
 func (s *Sovereignty) logReads(ctx context.Context, u access.User, via string, recs []readRec) error {
 	var rows []readRow
 	for _, r := range recs {
@@ -261,10 +262,10 @@ func (s *Sovereignty) logReads(ctx context.Context, u access.User, via string, r
 	if len(rows) == 0 {
 		return nil
 	}
-	if s.apply == nil {
+	j := &readJob{ctx: ctx, user: u, via: via, at: s.now().UnixMilli(), rows: rows, done: make(chan error, 1)}
+	if s.journal == nil && s.apply == nil {
 		return errors.New("log reads: no ledger")
 	}
-	j := &readJob{ctx: ctx, user: u, via: via, at: s.now().UnixMilli(), rows: rows, done: make(chan error, 1)}
 	s.reads.mu.Lock()
 	s.reads.pending = append(s.reads.pending, j)
 	if !s.reads.running {
@@ -319,61 +320,93 @@ func (s *Sovereignty) flushReads() {
 		batch := slices.Clone(s.reads.pending[:n])
 		s.reads.pending = slices.Delete(s.reads.pending, 0, n)
 		s.reads.mu.Unlock()
-		err := s.writeReads(batch)
+		var err error
+		if s.journal != nil {
+			err = s.journal.append(batch)
+		} else {
+			err = s.writeReads(context.WithoutCancel(batch[0].ctx), readLines(batch))
+		}
 		for _, j := range batch {
 			j.done <- err
 		}
 	}
 }
 
-// writeReads logs a batch of reads in one write (see logReads).
-func (s *Sovereignty) writeReads(batch []*readJob) error {
+// readLines gives a batch of reads written directly (no journal) one line id, which becomes
+// the read_id of all their rows, as a journal line would.
+func readLines(batch []*readJob) []journalLine {
 	var rb [12]byte
-	if _, err := rand.Read(rb[:]); err != nil {
-		return err
+	rand.Read(rb[:]) // never fails (crypto/rand)
+	l := journalLine{ID: fmt.Sprintf("%x", rb), Reads: make([]journalRead, len(batch))}
+	for i, j := range batch {
+		l.Reads[i] = journalReadOf(j)
 	}
-	readID := fmt.Sprintf("%x", rb)
+	return []journalLine{l}
+}
+
+// writeReads writes the reads of lines in one write (see logReads and the read journal): one
+// read_log row per record read, with the read_id of its line, and one ledger entry whose record
+// id is a new read id (the line's id when there is one line).
+func (s *Sovereignty) writeReads(ctx context.Context, lines []journalLine) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	readID := lines[0].ID
+	if len(lines) > 1 {
+		var rb [12]byte
+		if _, err := rand.Read(rb[:]); err != nil {
+			return err
+		}
+		readID = fmt.Sprintf("%x", rb)
+	}
 	type readJSON struct {
+		Read string    `json:"read"`
 		User int64     `json:"user"`
 		Via  string    `json:"via"`
 		At   int64     `json:"at"`
 		Rows []readRow `json:"rows"`
 	}
-	content := make([]readJSON, len(batch))
-	var list [][6]any // user, via, at, kind, id, level
+	var content []readJSON
+	var list [][7]any // user, via, at, kind, id, level, read id
 	counts := map[string]int{}
 	vias := map[string]bool{}
 	readers := map[int64]bool{}
-	for i, j := range batch {
-		content[i] = readJSON{j.user.ID, j.via, j.at, j.rows}
-		for _, r := range j.rows {
-			list = append(list, [6]any{j.user.ID, j.via, j.at, r.Kind, r.ID, r.TLP})
-			counts["tlp."+strings.ToLower(strings.ReplaceAll(r.TLP, "+", "_"))]++
+	var actor access.User
+	for _, l := range lines {
+		for _, j := range l.Reads {
+			content = append(content, readJSON{l.ID, j.User, j.Via, j.At, j.Rows})
+			for _, r := range j.Rows {
+				list = append(list, [7]any{j.User, j.Via, j.At, r.Kind, r.ID, r.TLP, l.ID})
+				counts["tlp."+strings.ToLower(strings.ReplaceAll(r.TLP, "+", "_"))]++
+			}
+			vias[j.Via], readers[j.User] = true, true
 		}
-		vias[j.via], readers[j.user.ID] = true, true
 	}
 	js, err := json.Marshal(list)
 	if err != nil {
 		return err
 	}
-	actor := batch[0].user
-	if len(readers) > 1 {
-		actor = access.User{} // the node (ledgerActor)
+	if len(readers) == 1 {
+		r := lines[0].Reads[0]
+		actor = access.User{ID: r.User, Name: r.Name, Agency: r.Agency, State: r.State}
 	}
-	meta := []ledger.Meta{{Key: "records", Value: strconv.Itoa(len(list))}, {Key: "reads", Value: strconv.Itoa(len(batch))},
+	meta := []ledger.Meta{{Key: "records", Value: strconv.Itoa(len(list))}, {Key: "reads", Value: strconv.Itoa(len(content))},
 		{Key: "readers", Value: strconv.Itoa(len(readers))}, {Key: "via", Value: strings.Join(slices.Sorted(maps.Keys(vias)), ",")}}
+	if len(lines) > 1 {
+		meta = append(meta, ledger.Meta{Key: "lines", Value: strconv.Itoa(len(lines))})
+	}
 	for k, n := range counts {
 		meta = append(meta, ledger.Meta{Key: k, Value: strconv.Itoa(n)})
 	}
 	slices.SortFunc(meta, func(a, b ledger.Meta) int { return strings.Compare(a.Key, b.Key) })
 	q := `INSERT INTO read_log (read_id, at, user_id, via, kind, record_id, tlp)
-		SELECT ?, j.value ->> 2, j.value ->> 0, j.value ->> 1, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM json_each(?) j`
+		SELECT j.value ->> 6, j.value ->> 2, j.value ->> 0, j.value ->> 1, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM json_each(?) j`
 	if s.dialect == DialectPostgres {
 		q = `INSERT INTO read_log (read_id, at, user_id, via, kind, record_id, tlp)
-		SELECT ?, (j ->> 2)::bigint, (j ->> 0)::bigint, j ->> 1, j ->> 3, (j ->> 4)::bigint, j ->> 5 FROM jsonb_array_elements(CAST(? AS jsonb)) j`
+		SELECT j ->> 6, (j ->> 2)::bigint, (j ->> 0)::bigint, j ->> 1, j ->> 3, (j ->> 4)::bigint, j ->> 5 FROM jsonb_array_elements(CAST(? AS jsonb)) j`
 	}
-	return s.write(context.WithoutCancel(batch[0].ctx), func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
-		if _, err := tx.ExecContext(ctx, s.q(q), readID, string(js)); err != nil {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+		if _, err := tx.ExecContext(ctx, s.q(q), string(js)); err != nil {
 			return ledger.Event{}, err
 		}
 		return event(actor, "record.read", "read", readID, content, meta...)
@@ -398,7 +431,9 @@ func padSum(b []byte) []byte {
 // Sovereignty returns the sovereignty store of s: reads on [Store.ReadDB], writes through
 // [Store.Apply], read logs through the ledger's Append. It is cheap; keep the value.
 func (s *Store) Sovereignty() *Sovereignty {
-	return NewSovereignty(s.ReadDB(), s.dialect, s.Apply, s.Ledger().Append)
+	sv := NewSovereignty(s.ReadDB(), s.dialect, s.Apply, s.Ledger().Append)
+	sv.journal = s.journal
+	return sv
 }
 
 // stmtCache runs read queries through statements prepared once per query text (database/sql

@@ -406,6 +406,9 @@ func TestReadLogBatching(t *testing.T) {
 				reads++
 			}
 		}
+		if err := s.FlushReads(ctx); err != nil {
+			t.Fatal(err)
+		}
 		var rows, writes int
 		if err := s.ReadDB().QueryRowContext(ctx, `SELECT count(*), count(DISTINCT read_id) FROM read_log`).Scan(&rows, &writes); err != nil {
 			t.Fatal(err)

@@ -188,6 +188,9 @@ func TestSovereigntyBasics(t *testing.T) {
 		if _, err := sv.CreateEntity(ctx, dea, intel.Entity{Kind: intel.Person, Name: "x", Markings: m}); err == nil {
 			t.Error("DEA user wrote a SEMAR-originated entity")
 		}
+		if err := s.FlushReads(ctx); err != nil { // journaled reads are folded in bulk
+			t.Fatal(err)
+		}
 		size0, err := s.Ledger().Size(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -199,6 +202,9 @@ func TestSovereigntyBasics(t *testing.T) {
 		if r.Title != "Meeting in Tampico" || len(r.Attachments) != 1 || r.Attachments[0].SHA256 != att.SHA256 || len(r.Entities) != 1 ||
 			r.Location == nil || r.Grade.String() != "B2" || len(r.Markings.RelTo) != 1 || !r.Observed.Equal(now) {
 			t.Errorf("report read back: %+v", r)
+		}
+		if err := s.FlushReads(ctx); err != nil {
+			t.Fatal(err)
 		}
 		size1, _ := s.Ledger().Size(ctx)
 		if size1 != size0+1 {

@@ -84,6 +84,11 @@ type Config struct {
 	// such as an oversight body holding a copy of the database): Apply fails, Ledger() is
 	// nil, LedgerReader() reads.
 	LedgerReadOnly bool
+	// ReadFoldEvery is how often reads of AMBER and RED intelligence, made durable in the read
+	// journal (DataDir/reads.journal, SQLite only), are folded into read_log and the ledger;
+	// zero means one second. Negative: no journal, each batch of reads is written to the
+	// database before it is returned (as always with PostgreSQL).
+	ReadFoldEvery time.Duration
 }
 
 // Counts are the sizes of the main tables.
@@ -101,6 +106,7 @@ type Store struct {
 	b       backend
 	log     *slog.Logger
 	led     *ledgerState // the ledger in the same database (ledger.go)
+	journal *readJournal // reads of marked intelligence waiting to be folded (read_journal.go); nil with PostgreSQL
 }
 
 // backend is one dialect's implementation.
@@ -137,7 +143,17 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 		log.Info("store open", "dialect", DialectSQLite, "path", path)
-		return withLedger(ctx, &Store{dialect: DialectSQLite, b: b, log: log}, cfg)
+		s, err := withLedger(ctx, &Store{dialect: DialectSQLite, b: b, log: log}, cfg)
+		if err != nil || cfg.LedgerReadOnly || cfg.ReadFoldEvery < 0 {
+			return s, err
+		}
+		sv := NewSovereignty(s.ReadDB(), s.dialect, s.Apply, nil)
+		s.journal, err = openReadJournal(ctx, cfg.DataDir, cfg.ReadFoldEvery, log, sv.writeReads, readIDExists(s.ReadDB(), s.dialect))
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		return s, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		b, err := openPostgres(ctx, dsn, log)
 		if err != nil {
@@ -171,7 +187,22 @@ func redact(dsn string) string {
 
 // Close stops the ledger (committing the appends already queued) and releases the database.
 // It waits for no other write: call it after the writers have stopped.
-func (s *Store) Close() error { return errors.Join(s.closeLedger(), s.b.close()) }
+func (s *Store) Close() error {
+	var jerr error
+	if s.journal != nil {
+		jerr = s.journal.close(context.Background())
+	}
+	return errors.Join(jerr, s.closeLedger(), s.b.close())
+}
+
+// FlushReads folds the reads waiting in the read journal into read_log and the ledger now
+// (they are durable already; see [Config.ReadFoldEvery]). Use it before reading read_log.
+func (s *Store) FlushReads(ctx context.Context) error {
+	if s.journal == nil {
+		return nil
+	}
+	return s.journal.foldNow(ctx)
+}
 
 // Dialect reports "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect }

@@ -103,6 +103,9 @@ func TestMonitorRedactedView(t *testing.T) {
 			}
 		}
 		// The redacted read of AMBER records is on the read log.
+		if err := st.FlushReads(ctx); err != nil {
+			t.Fatal(err)
+		}
 		var n int
 		if err := st.ReadDB().QueryRowContext(ctx, `SELECT count(*) FROM read_log WHERE via = 'redacted'`).Scan(&n); err != nil || n != len(ids) {
 			t.Errorf("read log: %d redacted reads logged (%v), want %d", n, err, len(ids))
