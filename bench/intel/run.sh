@@ -26,7 +26,7 @@ for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &&
 # serve answers before its jurisdiction engine is ready; without a cached index it builds one in
 # the background (about a minute of both cores), which would be measured as list latency: wait.
 echo "waiting for the jurisdiction engine (builds its index once when not cached)"
-for _ in $(seq 3000); do grep -q "jurisdiction: engine ready\|jurisdiction engine unavailable" "$dir/serve.log" && break; sleep 0.2; done
+for _ in $(seq 3000); do grep -q "jurisdiction: engine ready\|jurisdiction engine not available" "$dir/serve.log" && break; sleep 0.2; done
 echo "machine: $(nproc) cores, $(uptime)"
 for q in \
   "/api/v1/reports?discipline=HUMINT&limit=50" \
