@@ -335,9 +335,7 @@ func (s *Sovereignty) flushReads() {
 // readLines gives a batch of reads written directly (no journal) one line id, which becomes
 // the read_id of all their rows, as a journal line would.
 func readLines(batch []*readJob) []journalLine {
-	var rb [12]byte
-	rand.Read(rb[:]) // never fails (crypto/rand)
-	l := journalLine{ID: fmt.Sprintf("%x", rb), Reads: make([]journalRead, len(batch))}
+	l := journalLine{ID: newReadID(), Reads: make([]journalRead, len(batch))}
 	for i, j := range batch {
 		l.Reads[i] = journalReadOf(j)
 	}
@@ -353,11 +351,7 @@ func (s *Sovereignty) writeReads(ctx context.Context, lines []journalLine) error
 	}
 	readID := lines[0].ID
 	if len(lines) > 1 {
-		var rb [12]byte
-		if _, err := rand.Read(rb[:]); err != nil {
-			return err
-		}
-		readID = fmt.Sprintf("%x", rb)
+		readID = newReadID()
 	}
 	type readJSON struct {
 		Read string    `json:"read"`
