@@ -88,6 +88,10 @@ type FeedConfig struct {
 	Paths      []string `json:"paths"`
 	Originator string   `json:"originator"` // owning agency, e.g. "SEMAR"; default the node's agency
 	TLP        string   `json:"tlp"`        // TLP 2.0 marking of the feed's data; default "GREEN"
+	// RelTo is the releasability of the feed's data (REL TO): states ("MEX" or "state:MEX") and
+	// agencies ("agency:DEA") for GREEN and AMBER, named users ("user:17") for RED. Empty:
+	// GREEN goes to every user of the node; AMBER, AMBER+STRICT and RED to the originator only.
+	RelTo []string `json:"rel_to"`
 }
 
 // IngestConfig tunes the ingest pipeline.

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -250,10 +253,14 @@ type liveDetector struct {
 	actor ledger.Actor
 	node  string // node state, the originator when feeds of several agencies mix
 
-	mu         sync.Mutex
-	det        *detect.Detector
-	tlp        string // most restrictive TLP of the feeds seen
-	originator string
+	mu    sync.Mutex
+	det   *detect.Detector
+	feeds map[string]access.Markings // the markings of every feed seen, by name
+	// mark is the marking of every alert: derived from the markings of all the feeds seen
+	// (access.Derived), so that an alert, which may draw on any of them, is readable only by
+	// users who may read every feed. Its originator is the feeds' common originator, else the
+	// node's state.
+	mark store.AlertMarking
 
 	out     chan alertWrite
 	dropped atomic.Int64
@@ -265,12 +272,11 @@ type alertWrite struct {
 	mark store.AlertMarking
 }
 
-var tlpRank = map[string]int{"CLEAR": 0, "GREEN": 1, "AMBER": 2, "AMBER+STRICT": 3, "RED": 4}
-
 // startLiveDetector wires the detectors between the pipeline and the store. loc returns the
 // jurisdiction engine once loaded (until then alerts carry zone "unknown").
 func startLiveDetector(st *store.Store, loc func() (web.Locator, error), ports detect.Ports, node NodeConfig, log *slog.Logger) (*liveDetector, error) {
-	l := &liveDetector{next: st, st: st, log: log, node: node.State, tlp: "CLEAR",
+	l := &liveDetector{next: st, st: st, log: log, node: node.State, feeds: map[string]access.Markings{},
+		mark:  store.AlertMarking{Originator: node.State, TLP: string(access.TLPClear)},
 		actor: ledger.Actor{User: "system", Agency: node.ID, State: node.State},
 		out:   make(chan alertWrite, 4096), done: make(chan struct{})}
 	locate := detect.LocatorFunc(func(lat, lon float64) detect.Place {
@@ -299,12 +305,8 @@ func startLiveDetector(st *store.Store, loc func() (web.Locator, error), ports d
 
 // emit runs under l.mu (inside the detector).
 func (l *liveDetector) emit(a detect.Alert) {
-	originator := l.originator
-	if originator == "" {
-		originator = l.node
-	}
 	select {
-	case l.out <- alertWrite{a, store.AlertMarking{Originator: originator, TLP: l.tlp}}:
+	case l.out <- alertWrite{a, l.mark}:
 	default:
 		n := l.dropped.Add(1)
 		l.log.Error("alert not recorded: the alert write queue is full", "alert", a.ID, "kind", a.Kind, "dropped", n)
@@ -322,6 +324,29 @@ func (l *liveDetector) writer() {
 	}
 }
 
+// deriveAlertMarking returns the marking of alerts drawn from feeds: access.Derived of their
+// markings, originated by their common originator, else by node (the node's state code).
+func deriveAlertMarking(feeds map[string]access.Markings, node string) store.AlertMarking {
+	names := slices.Sorted(maps.Keys(feeds))
+	ms := make([]access.Markings, 0, len(names))
+	originator := ""
+	for _, n := range names {
+		m := feeds[n]
+		ms = append(ms, m)
+		switch {
+		case originator == "":
+			originator = m.Originator
+		case originator != m.Originator:
+			originator = node
+		}
+	}
+	if originator == "" {
+		originator = node
+	}
+	d := access.Derived(originator, ms...)
+	return store.AlertMarking{Originator: d.Originator, TLP: string(d.TLP), RelTo: d.RelTo}
+}
+
 // WriteBatch persists the batch, then runs the detectors over it.
 func (l *liveDetector) WriteBatch(ctx context.Context, b *ingest.Batch) error {
 	if err := l.next.WriteBatch(ctx, b); err != nil {
@@ -329,16 +354,23 @@ func (l *liveDetector) WriteBatch(ctx context.Context, b *ingest.Batch) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	changed := false
 	for _, f := range b.Feeds {
-		if tlpRank[f.TLP] > tlpRank[l.tlp] {
-			l.tlp = f.TLP
+		m := access.Markings{Originator: f.Originator, TLP: access.TLP(f.TLP)}
+		for _, s := range f.RelTo {
+			t, err := access.ParseTarget(s) // the store accepted the batch: the entries parse
+			if err != nil {
+				t = access.Target{Type: access.TargetUser, Value: "invalid"} // invalid markings: originator only
+			}
+			m.RelTo = append(m.RelTo, t)
 		}
-		switch {
-		case l.originator == "":
-			l.originator = f.Originator
-		case l.originator != f.Originator:
-			l.originator = l.node
+		if old, ok := l.feeds[f.Name]; !ok || !reflect.DeepEqual(old, m) {
+			l.feeds[f.Name] = m
+			changed = true
 		}
+	}
+	if changed {
+		l.mark = deriveAlertMarking(l.feeds, l.node)
 	}
 	for i := range b.Statics {
 		l.det.Static(b.Statics[i])

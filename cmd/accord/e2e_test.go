@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/ingest"
 	"accord/internal/store"
 	"accord/internal/vessel"
@@ -219,13 +220,20 @@ func TestKill9KeepsAcknowledged(t *testing.T) {
 	}
 	defer st.Close()
 	have := map[[2]int64]bool{}
-	for m := uint32(345000001); m <= 345000010; m++ {
-		track, err := st.Track(context.Background(), m, time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range track {
-			have[[2]int64{int64(p.MMSI), p.Time.Unix()}] = true
+	feeds, err := st.Feeds(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range feeds { // a reader of each feed's originating agency reads it
+		reader := access.User{ID: 1, Agency: f.Originator, Roles: []access.Role{access.RoleAnalyst}}
+		for m := uint32(345000001); m <= 345000010; m++ {
+			track, err := st.Track(context.Background(), reader, m, time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range track {
+				have[[2]int64{int64(p.MMSI), p.Time.Unix()}] = true
+			}
 		}
 	}
 	missing := 0

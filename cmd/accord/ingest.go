@@ -15,12 +15,13 @@ import (
 )
 
 func cmdIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "ingest [--data DIR | --dsn DSN] [--name FEED] [--originator AGENCY] [--tlp LEVEL] [--cpuprofile FILE] FILE...")
+	fs := newFlagSet(e, "ingest", "ingest [--data DIR | --dsn DSN] [--name FEED] [--originator AGENCY] [--tlp LEVEL] [--rel-to LIST] [--cpuprofile FILE] FILE...")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
 	name := fs.String("name", "", "feed name the data is recorded under (default file:<first file>)")
 	originator := fs.String("originator", "", "agency that owns the data (default the node's state)")
 	tlp := fs.String("tlp", "GREEN", "TLP 2.0 marking of the data: CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
+	relTo := fs.String("rel-to", "", "releasability (REL TO) of the data, comma-separated: states (MEX or state:MEX) and agencies (agency:DEA) for GREEN and AMBER, users (user:17) for RED; default none")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof format) of the ingest to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -32,8 +33,15 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("ingest: name at least one NMEA file (globs and .gz accepted): %w", errUsageShown)
 	}
-	if err := checkTLP(*tlp); err != nil {
-		return err
+	info := ingest.FeedInfo{Name: *name, Kind: "file", Originator: *originator, TLP: *tlp, RelTo: splitList(*relTo), Block: true}
+	if info.Name == "" {
+		info.Name = "file:" + fs.Arg(0)
+	}
+	if info.Originator == "" {
+		info.Originator = cfg.Node.agency()
+	}
+	if err := checkFeedMarkings(info.Originator, info.TLP, info.RelTo, [3]string{"--originator", "--tlp", "--rel-to"}); err != nil {
+		return fmt.Errorf("ingest: %w", err)
 	}
 	log, err := newLogger(cfg.Log, e.stderr)
 	if err != nil {
@@ -57,13 +65,6 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 
-	info := ingest.FeedInfo{Name: *name, Kind: "file", Originator: *originator, TLP: *tlp, Block: true}
-	if info.Name == "" {
-		info.Name = "file:" + fs.Arg(0)
-	}
-	if info.Originator == "" {
-		info.Originator = cfg.Node.agency()
-	}
 	sum, err := ingestFiles(ctx, st, ingestOptions(cfg.Ingest), info, fs.Args(), e.stderr, log)
 	if err != nil {
 		return err

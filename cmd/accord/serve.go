@@ -192,10 +192,11 @@ func (s *server) startFeed(ctx context.Context, wg *sync.WaitGroup, pipe *ingest
 	if fc.TLP == "" {
 		fc.TLP = "GREEN"
 	}
-	if err := checkTLP(fc.TLP); err != nil {
-		return fmt.Errorf("feed %s: %w", fc.Name, err)
+	if err := checkFeedMarkings(fc.Originator, fc.TLP, fc.RelTo, [3]string{"originator", "tlp", "rel_to"}); err != nil {
+		return fmt.Errorf("config feeds, feed %s: %w", fc.Name, err)
 	}
-	info := ingest.FeedInfo{Name: fc.Name, Kind: fc.Kind, Originator: fc.Originator, TLP: fc.TLP, Block: fc.Kind != "udp"}
+	info := ingest.FeedInfo{Name: fc.Name, Kind: fc.Kind, Originator: fc.Originator, TLP: fc.TLP, RelTo: fc.RelTo,
+		Block: fc.Kind != "udp"}
 	feed := pipe.AddFeed(info)
 	log := s.log.With("feed", fc.Name)
 	// stream runs fn with a fresh decoder and releases it when fn returns.

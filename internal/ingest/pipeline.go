@@ -126,6 +126,9 @@ type FeedInfo struct {
 	Kind       string // "tcp-client", "tcp-server", "udp", "file", "simulator"
 	Originator string // owning agency; the marking of its positions
 	TLP        string // TLP 2.0 level of its data
+	// RelTo is the releasability of its data ("state:MEX", "agency:DEA", "user:17"); see
+	// [FeedStats.RelTo].
+	RelTo []string
 	// Block makes the feed wait when the write queue is full (files, TCP) instead of dropping
 	// (UDP, where the sender cannot be slowed down).
 	Block bool
@@ -547,7 +550,7 @@ func (f *Feed) statsLocked() FeedStats {
 		c = addCounters(c, d.Counters())
 	}
 	return FeedStats{
-		Name: f.info.Name, Kind: f.info.Kind, Originator: f.info.Originator, TLP: f.info.TLP,
+		Name: f.info.Name, Kind: f.info.Kind, Originator: f.info.Originator, TLP: f.info.TLP, RelTo: f.info.RelTo,
 		Lines: c.Lines, Sentences: c.Sentences, Messages: c.Messages - f.invalid, BadChecksum: c.BadChecksum,
 		Incomplete: c.Incomplete, Unparseable: c.Unparseable + f.invalid, Other: c.Other,
 		Dropped: f.dropped, Acknowledged: f.acknowledged.Load(),

@@ -25,10 +25,11 @@ import (
 // into one compressed evidence block per feed.
 type plan struct {
 	feeds     []ingest.FeedStats // deduplicated by name, last wins, sorted by name
+	audiences []feedAudience     // the releasability of feeds[i], at i
 	refs      []string           // names of feeds referenced by records but absent from feeds
 	positions []vessel.Position  // as given
-	latest    []vessel.Position  // newest position per MMSI, sorted by MMSI
-	statics   []vessel.Static    // merged per MMSI, sorted by MMSI
+	latest    []vessel.Position  // newest position per (MMSI, feed), sorted by MMSI and feed
+	statics   []vessel.Static    // merged per (MMSI, feed), sorted by MMSI and feed
 	rawFeeds  []string           // feeds with raw sentences, sorted: the order of evidence()
 	now       time.Time
 
@@ -76,6 +77,9 @@ func makePlan(b *ingest.Batch) (*plan, error) {
 		if !slices.Contains(TLPLevels, f.TLP) {
 			return nil, fmt.Errorf("feed %q: TLP %q is not one of %s", f.Name, f.TLP, strings.Join(TLPLevels, ", "))
 		}
+		if _, err := feedMarkings(f); err != nil {
+			return nil, fmt.Errorf("feed %q: %w", f.Name, err)
+		}
 		if known[f.Name] {
 			j := slices.IndexFunc(p.feeds, func(g ingest.FeedStats) bool { return g.Name == f.Name })
 			p.feeds[j] = f
@@ -85,6 +89,11 @@ func makePlan(b *ingest.Batch) (*plan, error) {
 		p.feeds = append(p.feeds, f)
 	}
 	slices.SortFunc(p.feeds, func(a, b ingest.FeedStats) int { return strings.Compare(a.Name, b.Name) })
+	p.audiences = make([]feedAudience, len(p.feeds))
+	for i, f := range p.feeds {
+		m, _ := feedMarkings(f) // checked above
+		p.audiences[i] = newFeedAudience(m)
+	}
 	ref := func(name string) {
 		if !known[name] {
 			known[name] = true
@@ -92,37 +101,49 @@ func makePlan(b *ingest.Batch) (*plan, error) {
 		}
 	}
 
-	latest := make(map[uint32]int)
+	// The picture is kept per vessel per feed (each feed has its own releasability): the
+	// latest position and the merged static data are deduplicated by (MMSI, feed).
+	type vesselFeed struct {
+		mmsi uint32
+		feed string
+	}
+	latest := make(map[vesselFeed]int)
 	for i := range b.Positions {
 		v := &b.Positions[i]
 		if err := checkPosition(v); err != nil {
 			return nil, fmt.Errorf("position %d (MMSI %09d, feed %q): %w", i, v.MMSI, v.Source, err)
 		}
 		ref(v.Source)
-		if j, ok := latest[v.MMSI]; !ok {
-			latest[v.MMSI] = len(p.latest)
+		k := vesselFeed{v.MMSI, v.Source}
+		if j, ok := latest[k]; !ok {
+			latest[k] = len(p.latest)
 			p.latest = append(p.latest, *v)
 		} else if !v.Time.Before(p.latest[j].Time) {
 			p.latest[j] = *v
 		}
 	}
-	slices.SortFunc(p.latest, func(a, b vessel.Position) int { return cmp.Compare(a.MMSI, b.MMSI) })
+	slices.SortFunc(p.latest, func(a, b vessel.Position) int {
+		return cmp.Or(cmp.Compare(a.MMSI, b.MMSI), strings.Compare(a.Source, b.Source))
+	})
 
-	statics := make(map[uint32]int)
+	statics := make(map[vesselFeed]int)
 	for i := range b.Statics {
 		v := &b.Statics[i]
 		if v.MMSI == 0 || v.Source == "" || v.Time.IsZero() {
 			return nil, fmt.Errorf("static report %d (MMSI %09d, feed %q): MMSI, feed and time are required", i, v.MMSI, v.Source)
 		}
 		ref(v.Source)
-		if j, ok := statics[v.MMSI]; ok {
+		k := vesselFeed{v.MMSI, v.Source}
+		if j, ok := statics[k]; ok {
 			p.statics[j] = mergeStatic(p.statics[j], *v)
 		} else {
-			statics[v.MMSI] = len(p.statics)
+			statics[k] = len(p.statics)
 			p.statics = append(p.statics, *v)
 		}
 	}
-	slices.SortFunc(p.statics, func(a, b vessel.Static) int { return cmp.Compare(a.MMSI, b.MMSI) })
+	slices.SortFunc(p.statics, func(a, b vessel.Static) int {
+		return cmp.Or(cmp.Compare(a.MMSI, b.MMSI), strings.Compare(a.Source, b.Source))
+	})
 
 	seen := map[string]bool{}
 	for i, r := range b.Raw {

@@ -26,6 +26,9 @@ type pgStore struct {
 
 	mu      sync.Mutex       // serialises writeBatch; guards feedIDs
 	feedIDs map[string]int32 // feed name → id, only for committed feeds
+	// feedSigs holds the markings (feedAudience.sig) of the feeds whose feed_audience rows
+	// were committed by this process: a batch rewrites them only when they change.
+	feedSigs map[string]string
 
 	// hook, when set (tests only), is called after each step of writeBatch inside the
 	// transaction; an error aborts the batch.
@@ -41,7 +44,7 @@ func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (*pgStore, 
 	if err != nil {
 		return nil, err
 	}
-	s := &pgStore{pool: pool, log: log, feedIDs: map[string]int32{}}
+	s := &pgStore{pool: pool, log: log, feedIDs: map[string]int32{}, feedSigs: map[string]string{}}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -149,14 +152,25 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := make(map[string]int32, len(p.feeds)+len(p.refs))
+	sigs := map[string]string{}
 	err := s.withTx(ctx, func(tx pgx.Tx) error {
-		for _, f := range p.feeds {
+		for i, f := range p.feeds {
 			var id int32
-			if err := tx.QueryRow(ctx, pgUpsertFeed, f.Name, f.Kind, f.Originator, f.TLP, f.Lines, f.Sentences, f.Messages,
+			aud := &p.audiences[i]
+			if err := tx.QueryRow(ctx, pgUpsertFeed, f.Name, f.Kind, f.Originator, f.TLP, aud.relTo, f.Lines, f.Sentences, f.Messages,
 				f.BadChecksum, f.Incomplete, f.Unparseable, f.Other, f.Dropped, p.now).Scan(&id); err != nil {
 				return fmt.Errorf("feed %q: %w", f.Name, err)
 			}
 			ids[f.Name] = id
+			if s.feedSigs[f.Name] != aud.sig {
+				if _, err := tx.Exec(ctx, `DELETE FROM feed_audience WHERE feed_id = $1`, id); err != nil {
+					return fmt.Errorf("feed %q: audience: %w", f.Name, err)
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO feed_audience (audience, feed_id) SELECT unnest($1::text[]), $2`, aud.keys, id); err != nil {
+					return fmt.Errorf("feed %q: audience: %w", f.Name, err)
+				}
+				sigs[f.Name] = aud.sig
+			}
 		}
 		for _, name := range p.refs {
 			id, ok := s.feedIDs[name]
@@ -237,9 +251,9 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 			if _, err := tx.Exec(ctx, `INSERT INTO latest (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id)
 				SELECT * FROM unnest($1::integer[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
 					$7::float8[], $8::smallint[], $9::smallint[], $10::integer[])
-				ON CONFLICT (mmsi) DO UPDATE SET t = excluded.t, lat = excluded.lat, lon = excluded.lon, sog = excluded.sog,
+				ON CONFLICT (mmsi, feed_id) DO UPDATE SET t = excluded.t, lat = excluded.lat, lon = excluded.lon, sog = excluded.sog,
 					cog = excluded.cog, heading = excluded.heading, nav_status = excluded.nav_status,
-					msg_type = excluded.msg_type, feed_id = excluded.feed_id
+					msg_type = excluded.msg_type
 				WHERE excluded.t >= latest.t`,
 				mmsi, t, lat, lon, sog, cog, hdg, nav, msgType, feed); err != nil {
 				return fmt.Errorf("latest positions: %w", err)
@@ -269,12 +283,12 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 					destination, flag, class_b, t, feed_id)
 				SELECT * FROM unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::smallint[], $6::float8[],
 					$7::float8[], $8::float8[], $9::text[], $10::text[], $11::boolean[], $12::timestamptz[], $13::integer[])
-				ON CONFLICT (mmsi) DO UPDATE SET imo = coalesce(excluded.imo, vessels.imo),
+				ON CONFLICT (mmsi, feed_id) DO UPDATE SET imo = coalesce(excluded.imo, vessels.imo),
 					name = coalesce(excluded.name, vessels.name), call_sign = coalesce(excluded.call_sign, vessels.call_sign),
 					ship_type = coalesce(excluded.ship_type, vessels.ship_type), length = coalesce(excluded.length, vessels.length),
 					beam = coalesce(excluded.beam, vessels.beam), draught = coalesce(excluded.draught, vessels.draught),
 					destination = coalesce(excluded.destination, vessels.destination), flag = coalesce(excluded.flag, vessels.flag),
-					class_b = excluded.class_b, t = excluded.t, feed_id = excluded.feed_id`,
+					class_b = excluded.class_b, t = excluded.t`,
 				mmsi, imo, name, call, shipType, length, beam, draught, dest, flag, classB, t, feed); err != nil {
 				return fmt.Errorf("vessels: %w", err)
 			}
@@ -293,12 +307,16 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 	for name, id := range ids {
 		s.feedIDs[name] = id
 	}
+	for name, sig := range sigs {
+		s.feedSigs[name] = sig
+	}
 	return nil
 }
 
-const pgUpsertFeed = `INSERT INTO feeds (name, kind, originator, tlp, lines, sentences, messages, bad_checksum,
-	incomplete, unparseable, other, dropped, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+const pgUpsertFeed = `INSERT INTO feeds (name, kind, originator, tlp, rel_to, lines, sentences, messages, bad_checksum,
+	incomplete, unparseable, other, dropped, updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 	ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, originator = excluded.originator, tlp = excluded.tlp,
+	rel_to = excluded.rel_to,
 	lines = excluded.lines, sentences = excluded.sentences, messages = excluded.messages,
 	bad_checksum = excluded.bad_checksum, incomplete = excluded.incomplete, unparseable = excluded.unparseable,
 	other = excluded.other, dropped = excluded.dropped, updated = excluded.updated
@@ -341,18 +359,15 @@ func scanPgSnapshot(sc interface{ Scan(...any) error }) (vessel.Snapshot, error)
 	return snap, nil
 }
 
-func (s *pgStore) vesselsInBBox(ctx context.Context, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
-	lon := `l.lon BETWEEN $3 AND $4`
+func (s *pgStore) vesselsInBBox(ctx context.Context, keys []string, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
+	q, _ := newPictureQuery(keys)
+	lat := `l.lat BETWEEN ` + q.arg(minLat) + ` AND ` + q.arg(maxLat)
+	lo, hi := q.arg(minLon), q.arg(maxLon)
+	lon := `l.lon BETWEEN ` + lo + ` AND ` + hi
 	if minLon > maxLon {
-		lon = `(l.lon >= $3 OR l.lon <= $4)`
+		lon = `(l.lon >= ` + lo + ` OR l.lon <= ` + hi + `)`
 	}
-	var lim *int64
-	if limit > 0 {
-		l := int64(limit)
-		lim = &l
-	}
-	rows, err := s.pool.Query(ctx, snapshotCols+`WHERE l.lat BETWEEN $1 AND $2 AND `+lon+` ORDER BY l.mmsi LIMIT $5`,
-		minLat, maxLat, minLon, maxLon, lim)
+	rows, err := s.pool.Query(ctx, q.snapshots(lat+` AND `+lon, limit), q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -368,23 +383,28 @@ func (s *pgStore) vesselsInBBox(ctx context.Context, minLon, minLat, maxLon, max
 	return out, rows.Err()
 }
 
-func (s *pgStore) vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error) {
-	snap, err := scanPgSnapshot(s.pool.QueryRow(ctx, snapshotCols+`WHERE l.mmsi = $1`, int64(mmsi)))
+func (s *pgStore) vessel(ctx context.Context, keys []string, mmsi uint32) (vessel.Snapshot, error) {
+	q, _ := newPictureQuery(keys)
+	query := q.snapshots(`l.mmsi = `+q.arg(int64(mmsi)), 0)
+	snap, err := scanPgSnapshot(s.pool.QueryRow(ctx, query, q.args...))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return snap, ErrNotFound
 	}
 	return snap, err
 }
 
-func (s *pgStore) track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
+func (s *pgStore) track(ctx context.Context, keys []string, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
 	var lim *int64
 	if limit > 0 {
 		l := int64(limit)
 		lim = &l
 	}
+	q, _ := newPictureQuery(keys)
+	m, f, t, l := q.arg(int64(mmsi)), q.arg(pgTime(from)), q.arg(pgTime(to)), q.arg(lim)
 	rows, err := s.pool.Query(ctx, `SELECT p.t, p.lat, p.lon, p.sog, p.cog, p.heading, p.nav_status, p.msg_type, f.name
 		FROM positions p JOIN feeds f ON f.id = p.feed_id
-		WHERE p.mmsi = $1 AND p.t >= $2 AND p.t < $3 ORDER BY p.t, p.id LIMIT $4`, int64(mmsi), pgTime(from), pgTime(to), lim)
+		WHERE p.mmsi = `+m+` AND p.t >= `+f+` AND p.t < `+t+` AND p.feed_id IN `+q.feeds()+`
+		ORDER BY p.t, p.id LIMIT `+l, q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +430,7 @@ func (s *pgStore) track(ctx context.Context, mmsi uint32, from, to time.Time, li
 }
 
 func (s *pgStore) feeds(ctx context.Context) ([]ingest.FeedStats, error) {
-	rows, err := s.pool.Query(ctx, `SELECT name, kind, originator, tlp, lines, sentences, messages, bad_checksum,
+	rows, err := s.pool.Query(ctx, `SELECT name, kind, originator, tlp, rel_to, lines, sentences, messages, bad_checksum,
 		incomplete, unparseable, other, dropped FROM feeds ORDER BY name`)
 	if err != nil {
 		return nil, err
@@ -419,10 +439,12 @@ func (s *pgStore) feeds(ctx context.Context) ([]ingest.FeedStats, error) {
 	var out []ingest.FeedStats
 	for rows.Next() {
 		var f ingest.FeedStats
-		if err := rows.Scan(&f.Name, &f.Kind, &f.Originator, &f.TLP, &f.Lines, &f.Sentences, &f.Messages, &f.BadChecksum,
+		var rel string
+		if err := rows.Scan(&f.Name, &f.Kind, &f.Originator, &f.TLP, &rel, &f.Lines, &f.Sentences, &f.Messages, &f.BadChecksum,
 			&f.Incomplete, &f.Unparseable, &f.Other, &f.Dropped); err != nil {
 			return nil, err
 		}
+		f.RelTo = splitRelTo(rel)
 		out = append(out, f)
 	}
 	return out, rows.Err()
@@ -430,8 +452,8 @@ func (s *pgStore) feeds(ctx context.Context) ([]ingest.FeedStats, error) {
 
 func (s *pgStore) counts(ctx context.Context) (Counts, error) {
 	var c Counts
-	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM positions), (SELECT count(*) FROM latest),
-		(SELECT count(*) FROM vessels), (SELECT coalesce(sum(lines), 0) FROM evidence), (SELECT count(*) FROM feeds)`).
+	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM positions), (SELECT count(DISTINCT mmsi) FROM latest),
+		(SELECT count(DISTINCT mmsi) FROM vessels), (SELECT coalesce(sum(lines), 0) FROM evidence), (SELECT count(*) FROM feeds)`).
 		Scan(&c.Positions, &c.Vessels, &c.Statics, &c.RawSentences, &c.Feeds)
 	return c, err
 }

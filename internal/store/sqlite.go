@@ -51,7 +51,10 @@ type sqliteStore struct {
 
 	mu      sync.Mutex       // serialises writeBatch; guards the fields below
 	feedIDs map[string]int64 // feed name → id, only for committed feeds
-	native  nativeWriter     // the write statements, on w's single connection
+	// feedSigs holds the markings (feedAudience.sig) of the feeds whose feed_audience rows
+	// were committed by this process: a batch rewrites them only when they change.
+	feedSigs map[string]string
+	native   nativeWriter // the write statements, on w's single connection
 	// nextID is the id of the next position written (ids are assigned here, so that the
 	// writer knows where each position is without reading it back).
 	nextID int64
@@ -89,7 +92,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStor
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	s := &sqliteStore{w: w, r: r, log: log, feedIDs: map[string]int64{},
+	s := &sqliteStore{w: w, r: r, log: log, feedIDs: map[string]int64{}, feedSigs: map[string]string{},
 		tail: map[uint32][]tailEntry{}, indexEvery: defaultIndexEvery}
 	if err := s.migrate(ctx); err != nil {
 		s.close()
@@ -413,18 +416,21 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := make(map[string]int64, len(p.feeds)+len(p.refs))
+	sigs := map[string]string{}
 	indexed := false
 	err := s.withNativeTx(ctx, func(conn *sqlite3.Conn) error {
-		for _, f := range p.feeds {
+		for i, f := range p.feeds {
 			st, err := s.native.stmt(conn, sqliteUpsertFeed)
 			if err != nil {
 				return err
 			}
+			aud := &p.audiences[i]
 			b := binder{st: st}
 			b.text(f.Name)
 			b.text(f.Kind)
 			b.text(f.Originator)
 			b.text(f.TLP)
+			b.text(aud.relTo)
 			for _, v := range []int64{f.Lines, f.Sentences, f.Messages, f.BadChecksum, f.Incomplete, f.Unparseable, f.Other, f.Dropped, ms(p.now)} {
 				b.int(v)
 			}
@@ -436,6 +442,12 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 				return fmt.Errorf("feed %q: %w", f.Name, err)
 			}
 			ids[f.Name] = id
+			if s.feedSigs[f.Name] != aud.sig {
+				if err := s.writeFeedAudience(conn, id, aud.keys); err != nil {
+					return fmt.Errorf("feed %q: audience: %w", f.Name, err)
+				}
+				sigs[f.Name] = aud.sig
+			}
 		}
 		for _, name := range p.refs {
 			id, ok := s.feedIDs[name]
@@ -584,6 +596,9 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 	for name, id := range ids {
 		s.feedIDs[name] = id
 	}
+	for name, sig := range sigs {
+		s.feedSigs[name] = sig
+	}
 	if indexed {
 		clear(s.tail)
 		s.tailLen = 0
@@ -720,18 +735,18 @@ var (
 	}
 	sqliteLatest = rowsInsert{
 		head: `INSERT INTO latest (mmsi, t, lat, lon, sog, cog, heading, nav_status, msg_type, feed_id)`,
-		tail: ` ON CONFLICT (mmsi) DO UPDATE SET t = excluded.t, lat = excluded.lat, lon = excluded.lon, sog = excluded.sog,
-			cog = excluded.cog, heading = excluded.heading, nav_status = excluded.nav_status, msg_type = excluded.msg_type,
-			feed_id = excluded.feed_id WHERE excluded.t >= latest.t`,
+		tail: ` ON CONFLICT (mmsi, feed_id) DO UPDATE SET t = excluded.t, lat = excluded.lat, lon = excluded.lon, sog = excluded.sog,
+			cog = excluded.cog, heading = excluded.heading, nav_status = excluded.nav_status, msg_type = excluded.msg_type
+			WHERE excluded.t >= latest.t`,
 		ncols: 10,
 	}
 	sqliteVessels = rowsInsert{
 		head: `INSERT INTO vessels (mmsi, imo, name, call_sign, ship_type, length, beam, draught, destination, flag, class_b, t, feed_id)`,
-		tail: ` ON CONFLICT (mmsi) DO UPDATE SET imo = coalesce(excluded.imo, vessels.imo), name = coalesce(excluded.name, vessels.name),
+		tail: ` ON CONFLICT (mmsi, feed_id) DO UPDATE SET imo = coalesce(excluded.imo, vessels.imo), name = coalesce(excluded.name, vessels.name),
 			call_sign = coalesce(excluded.call_sign, vessels.call_sign), ship_type = coalesce(excluded.ship_type, vessels.ship_type),
 			length = coalesce(excluded.length, vessels.length), beam = coalesce(excluded.beam, vessels.beam),
 			draught = coalesce(excluded.draught, vessels.draught), destination = coalesce(excluded.destination, vessels.destination),
-			flag = coalesce(excluded.flag, vessels.flag), class_b = excluded.class_b, t = excluded.t, feed_id = excluded.feed_id`,
+			flag = coalesce(excluded.flag, vessels.flag), class_b = excluded.class_b, t = excluded.t`,
 		ncols: 13,
 	}
 )
@@ -740,19 +755,51 @@ const sqliteFeedID = `SELECT id FROM feeds WHERE name = ?`
 
 const sqliteInsertEvidence = `INSERT INTO evidence (id, feed_id, first_recv, last_recv, lines, sha256, payload) VALUES (?, ?, ?, ?, ?, ?, ?)`
 
-const sqliteUpsertFeed = `INSERT INTO feeds (name, kind, originator, tlp, lines, sentences, messages, bad_checksum,
-	incomplete, unparseable, other, dropped, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const sqliteUpsertFeed = `INSERT INTO feeds (name, kind, originator, tlp, rel_to, lines, sentences, messages, bad_checksum,
+	incomplete, unparseable, other, dropped, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, originator = excluded.originator, tlp = excluded.tlp,
+	rel_to = excluded.rel_to,
 	lines = excluded.lines, sentences = excluded.sentences, messages = excluded.messages,
 	bad_checksum = excluded.bad_checksum, incomplete = excluded.incomplete, unparseable = excluded.unparseable,
 	other = excluded.other, dropped = excluded.dropped, updated = excluded.updated
 	RETURNING id`
 
-// snapshotCols selects a latest position with its feed and the vessel's static data.
-const snapshotCols = `SELECT l.mmsi, l.t, l.lat, l.lon, l.sog, l.cog, l.heading, l.nav_status, l.msg_type, f.name,
-	v.mmsi, v.imo, v.name, v.call_sign, v.ship_type, v.length, v.beam, v.draught, v.destination, v.flag, v.class_b, v.t, vf.name
-	FROM latest l JOIN feeds f ON f.id = l.feed_id
-	LEFT JOIN vessels v ON v.mmsi = l.mmsi LEFT JOIN feeds vf ON vf.id = v.feed_id `
+const (
+	sqliteDeleteAudience = `DELETE FROM feed_audience WHERE feed_id = ?`
+	sqliteInsertAudience = `INSERT INTO feed_audience (audience, feed_id) VALUES (?, ?)`
+)
+
+// writeFeedAudience replaces the feed_audience rows of feed id by keys.
+func (s *sqliteStore) writeFeedAudience(conn *sqlite3.Conn, id int64, keys []string) error {
+	st, err := s.native.stmt(conn, sqliteDeleteAudience)
+	if err != nil {
+		return err
+	}
+	b := binder{st: st}
+	b.int(id)
+	if b.err == nil {
+		b.err = st.Exec()
+	}
+	if b.err != nil {
+		return b.err
+	}
+	for _, k := range keys {
+		st, err := s.native.stmt(conn, sqliteInsertAudience)
+		if err != nil {
+			return err
+		}
+		b := binder{st: st}
+		b.text(k)
+		b.int(id)
+		if b.err == nil {
+			b.err = st.Exec()
+		}
+		if b.err != nil {
+			return b.err
+		}
+	}
+	return nil
+}
 
 func scanSQLiteSnapshot(sc interface{ Scan(...any) error }) (vessel.Snapshot, error) {
 	var (
@@ -799,16 +846,15 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-func (s *sqliteStore) vesselsInBBox(ctx context.Context, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
-	lon := `l.lon BETWEEN ?3 AND ?4`
+func (s *sqliteStore) vesselsInBBox(ctx context.Context, keys []string, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
+	q, _ := newPictureQuery(keys)
+	lat := `l.lat BETWEEN ` + q.arg(minLat) + ` AND ` + q.arg(maxLat)
+	lo, hi := q.arg(minLon), q.arg(maxLon)
+	lon := `l.lon BETWEEN ` + lo + ` AND ` + hi
 	if minLon > maxLon {
-		lon = `(l.lon >= ?3 OR l.lon <= ?4)`
+		lon = `(l.lon >= ` + lo + ` OR l.lon <= ` + hi + `)`
 	}
-	if limit <= 0 {
-		limit = -1
-	}
-	rows, err := s.r.QueryContext(ctx, snapshotCols+`WHERE l.lat BETWEEN ?1 AND ?2 AND `+lon+` ORDER BY l.mmsi LIMIT ?5`,
-		minLat, maxLat, minLon, maxLon, limit)
+	rows, err := s.r.QueryContext(ctx, sqliteParams(q.snapshots(lat+` AND `+lon, limit)), q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -824,28 +870,35 @@ func (s *sqliteStore) vesselsInBBox(ctx context.Context, minLon, minLat, maxLon,
 	return out, rows.Err()
 }
 
-func (s *sqliteStore) vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error) {
-	snap, err := scanSQLiteSnapshot(s.r.QueryRowContext(ctx, snapshotCols+`WHERE l.mmsi = ?`, int64(mmsi)))
+func (s *sqliteStore) vessel(ctx context.Context, keys []string, mmsi uint32) (vessel.Snapshot, error) {
+	q, _ := newPictureQuery(keys)
+	query := sqliteParams(q.snapshots(`l.mmsi = `+q.arg(int64(mmsi)), 0))
+	snap, err := scanSQLiteSnapshot(s.r.QueryRowContext(ctx, query, q.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return snap, ErrNotFound
 	}
 	return snap, err
 }
 
-func (s *sqliteStore) track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
+func (s *sqliteStore) track(ctx context.Context, keys []string, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
 	if limit <= 0 {
 		limit = -1
 	}
+	q, _ := newPictureQuery(keys)
+	m, f, t, lim := q.arg(int64(mmsi)), q.arg(ms(from)), q.arg(ms(to)), q.arg(limit)
+	vis := q.feeds()
 	// One statement, so one snapshot: the indexed positions and the unindexed tail.
-	rows, err := s.r.QueryContext(ctx, `SELECT p.t, p.lat, p.lon, p.sog, p.cog, p.heading, p.nav_status, p.msg_type, f.name, p.id
+	rows, err := s.r.QueryContext(ctx, sqliteParams(`SELECT p.t, p.lat, p.lon, p.sog, p.cog, p.heading, p.nav_status, p.msg_type, f.name, p.id
 		FROM track_segments g, json_each('[' || g.ids || ']') j
 		JOIN positions p ON p.id = j.value JOIN feeds f ON f.id = p.feed_id
-		WHERE g.mmsi = ?1 AND g.t_last >= ?2 AND g.t_first < ?3 AND p.t >= ?2 AND p.t < ?3
+		WHERE g.mmsi = `+m+` AND g.t_last >= `+f+` AND g.t_first < `+t+` AND p.t >= `+f+` AND p.t < `+t+`
+			AND p.feed_id IN `+vis+`
 		UNION ALL
 		SELECT p.t, p.lat, p.lon, p.sog, p.cog, p.heading, p.nav_status, p.msg_type, f.name, p.id
 		FROM positions p JOIN feeds f ON f.id = p.feed_id
-		WHERE p.id > (SELECT indexed_upto FROM track_index_state) AND p.mmsi = ?1 AND p.t >= ?2 AND p.t < ?3
-		ORDER BY 1, 10 LIMIT ?4`, int64(mmsi), ms(from), ms(to), limit)
+		WHERE p.id > (SELECT indexed_upto FROM track_index_state) AND p.mmsi = `+m+` AND p.t >= `+f+` AND p.t < `+t+`
+			AND p.feed_id IN `+vis+`
+		ORDER BY 1, 10 LIMIT `+lim), q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -872,7 +925,7 @@ func (s *sqliteStore) track(ctx context.Context, mmsi uint32, from, to time.Time
 }
 
 func (s *sqliteStore) feeds(ctx context.Context) ([]ingest.FeedStats, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name, kind, originator, tlp, lines, sentences, messages, bad_checksum,
+	rows, err := s.r.QueryContext(ctx, `SELECT name, kind, originator, tlp, rel_to, lines, sentences, messages, bad_checksum,
 		incomplete, unparseable, other, dropped FROM feeds ORDER BY name`)
 	if err != nil {
 		return nil, err
@@ -881,10 +934,12 @@ func (s *sqliteStore) feeds(ctx context.Context) ([]ingest.FeedStats, error) {
 	var out []ingest.FeedStats
 	for rows.Next() {
 		var f ingest.FeedStats
-		if err := rows.Scan(&f.Name, &f.Kind, &f.Originator, &f.TLP, &f.Lines, &f.Sentences, &f.Messages, &f.BadChecksum,
+		var rel string
+		if err := rows.Scan(&f.Name, &f.Kind, &f.Originator, &f.TLP, &rel, &f.Lines, &f.Sentences, &f.Messages, &f.BadChecksum,
 			&f.Incomplete, &f.Unparseable, &f.Other, &f.Dropped); err != nil {
 			return nil, err
 		}
+		f.RelTo = splitRelTo(rel)
 		out = append(out, f)
 	}
 	return out, rows.Err()
@@ -892,8 +947,8 @@ func (s *sqliteStore) feeds(ctx context.Context) ([]ingest.FeedStats, error) {
 
 func (s *sqliteStore) counts(ctx context.Context) (Counts, error) {
 	var c Counts
-	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM positions), (SELECT count(*) FROM latest),
-		(SELECT count(*) FROM vessels), (SELECT coalesce(sum(lines), 0) FROM evidence), (SELECT count(*) FROM feeds)`).
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM positions), (SELECT count(DISTINCT mmsi) FROM latest),
+		(SELECT count(DISTINCT mmsi) FROM vessels), (SELECT coalesce(sum(lines), 0) FROM evidence), (SELECT count(*) FROM feeds)`).
 		Scan(&c.Positions, &c.Vessels, &c.Statics, &c.RawSentences, &c.Feeds)
 	return c, err
 }

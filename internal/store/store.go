@@ -22,8 +22,10 @@
 // Every table is created by ordered, embedded migrations (migrations/<dialect>/NNNN_name.sql)
 // recorded in schema_migrations and applied by [Open].
 //
-// Markings: every feed carries its originator agency and TLP level, and every position,
-// vessel report and evidence row references its feed, so it inherits that marking.
+// Markings: every feed carries its originator agency, TLP level and releasability (REL TO),
+// and every position, vessel report and evidence row references its feed, so it inherits
+// that marking. The picture reads take the reader and return only what his audience keys
+// reach (vessel_access.go).
 //
 // Times are stored in UTC with millisecond precision; a float that was "not available" (NaN)
 // is stored as SQL NULL and read back as NaN.
@@ -39,6 +41,7 @@ import (
 	"strings"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/ingest"
 	"accord/internal/ledger"
 	"accord/internal/ledger/ledgersql"
@@ -114,9 +117,11 @@ type backend interface {
 	close() error
 	ping(ctx context.Context) error
 	writeBatch(ctx context.Context, p *plan) error
-	vesselsInBBox(ctx context.Context, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error)
-	vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error)
-	track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error)
+	// The picture reads return only rows of feeds releasable to a reader holding keys
+	// (audience keys, never empty): see vessel_access.go.
+	vesselsInBBox(ctx context.Context, keys []string, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error)
+	vessel(ctx context.Context, keys []string, mmsi uint32) (vessel.Snapshot, error)
+	track(ctx context.Context, keys []string, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error)
 	feeds(ctx context.Context) ([]ingest.FeedStats, error)
 	counts(ctx context.Context) (Counts, error)
 	rawSentences(ctx context.Context, feed string, from, to time.Time, limit int) ([]vessel.RawSentence, error)
@@ -238,43 +243,60 @@ func (s *Store) WriteBatch(ctx context.Context, b *ingest.Batch) error {
 var _ ingest.Sink = (*Store)(nil)
 
 // VesselsInBBox returns the latest snapshot of up to limit vessels whose latest position lies
-// in the box (bounds inclusive, degrees), ordered by MMSI. When minLon > maxLon the box crosses
-// the antimeridian: it covers minLon..180 and -180..maxLon. limit <= 0 means no limit.
-func (s *Store) VesselsInBBox(ctx context.Context, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
+// in the box (bounds inclusive, degrees), ordered by MMSI, as u may see them: each vessel's
+// newest position among the feeds releasable to u and the static data of the releasable feed
+// that reported last (vessel_access.go). A user without a reading role gets none. When
+// minLon > maxLon the box crosses the antimeridian: it covers minLon..180 and -180..maxLon.
+// limit <= 0 means no limit.
+func (s *Store) VesselsInBBox(ctx context.Context, u access.User, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
 	if minLat > maxLat {
 		return nil, fmt.Errorf("vessels in box: minimum latitude %g is above maximum %g", minLat, maxLat)
 	}
-	v, err := s.b.vesselsInBBox(ctx, minLon, minLat, maxLon, maxLat, limit)
+	keys := u.AudienceKeys()
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	v, err := s.b.vesselsInBBox(ctx, keys, minLon, minLat, maxLon, maxLat, limit)
 	if err != nil {
 		return nil, fmt.Errorf("vessels in box: %w", err)
 	}
 	return v, nil
 }
 
-// Vessel returns the latest snapshot of one vessel, or an error wrapping [ErrNotFound] when no
-// position of it is stored.
-func (s *Store) Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error) {
-	v, err := s.b.vessel(ctx, mmsi)
+// Vessel returns the latest snapshot of one vessel as u may see it (see [Store.VesselsInBBox]),
+// or an error wrapping [ErrNotFound] when no position of it from a feed releasable to u is
+// stored: a vessel u may not see is answered exactly like an unknown one.
+func (s *Store) Vessel(ctx context.Context, u access.User, mmsi uint32) (vessel.Snapshot, error) {
+	keys := u.AudienceKeys()
+	if len(keys) == 0 {
+		return vessel.Snapshot{}, fmt.Errorf("vessel %09d: %w", mmsi, ErrNotFound)
+	}
+	v, err := s.b.vessel(ctx, keys, mmsi)
 	if err != nil {
 		return vessel.Snapshot{}, fmt.Errorf("vessel %09d: %w", mmsi, err)
 	}
 	return v, nil
 }
 
-// Track returns up to limit positions of one vessel with from <= time < to, in ascending time
-// (ties in the order written). A zero to means no upper bound; limit <= 0 means no limit.
-func (s *Store) Track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
+// Track returns up to limit positions of one vessel with from <= time < to, from the feeds
+// releasable to u, in ascending time (ties in the order written). A user without a reading
+// role gets none. A zero to means no upper bound; limit <= 0 means no limit.
+func (s *Store) Track(ctx context.Context, u access.User, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
 	if to.IsZero() {
 		to = maxTime
 	}
-	p, err := s.b.track(ctx, mmsi, from, to, limit)
+	keys := u.AudienceKeys()
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	p, err := s.b.track(ctx, keys, mmsi, from, to, limit)
 	if err != nil {
 		return nil, fmt.Errorf("track %09d: %w", mmsi, err)
 	}
 	return p, nil
 }
 
-// Feeds returns every feed with its stored cumulative counters, ordered by name.
+// Feeds returns every feed with its markings and stored cumulative counters, ordered by name.
 func (s *Store) Feeds(ctx context.Context) ([]ingest.FeedStats, error) {
 	f, err := s.b.feeds(ctx)
 	if err != nil {

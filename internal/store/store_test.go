@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -93,6 +94,8 @@ func runSuite(t *testing.T, newConfig func(t *testing.T) Config) {
 		{"ConcurrentReaders", testConcurrentReaders},
 		{"Durability", testDurability},
 		{"EvidenceTamper", testEvidenceTamper},
+		{"VesselLeakMatrix", testVesselLeakMatrix},
+		{"FeedMarkings", testFeedMarkings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newConfig(t)) })
@@ -226,7 +229,7 @@ func testRoundTrip(t *testing.T, cfg Config) {
 	if got, want := counts(t, s), (Counts{Positions: 3, Vessels: 2, Statics: 1, RawSentences: 3, Feeds: 2}); got != want {
 		t.Errorf("Counts: got %+v, want %+v", got, want)
 	}
-	snap, err := s.Vessel(ctx, 366123456)
+	snap, err := s.Vessel(ctx, testReader, 366123456)
 	if err != nil {
 		t.Fatalf("Vessel: %v", err)
 	}
@@ -236,17 +239,17 @@ func testRoundTrip(t *testing.T, cfg Config) {
 	if !sameStatic(snap.Static, b.Statics[0]) {
 		t.Errorf("Vessel static: got %+v, want %+v", snap.Static, b.Statics[0])
 	}
-	snap, err = s.Vessel(ctx, 345000001)
+	snap, err = s.Vessel(ctx, testReader, 345000001)
 	if err != nil {
 		t.Fatalf("Vessel: %v", err)
 	}
 	if snap.Static.MMSI != 0 {
 		t.Errorf("Vessel without static data: got Static.MMSI %d, want 0", snap.Static.MMSI)
 	}
-	if _, err := s.Vessel(ctx, 111111111); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Vessel(ctx, testReader, 111111111); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Vessel(unknown): got %v, want ErrNotFound", err)
 	}
-	tr, err := s.Track(ctx, 366123456, t0, time.Time{}, 0)
+	tr, err := s.Track(ctx, testReader, 366123456, t0, time.Time{}, 0)
 	if err != nil {
 		t.Fatalf("Track: %v", err)
 	}
@@ -257,7 +260,7 @@ func testRoundTrip(t *testing.T, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []ingest.FeedStats{b.Feeds[1], b.Feeds[0]}; !slices.Equal(feeds, want) {
+	if want := []ingest.FeedStats{b.Feeds[1], b.Feeds[0]}; !reflect.DeepEqual(feeds, want) {
 		t.Errorf("Feeds: got %+v, want %+v", feeds, want)
 	}
 	raw, err := s.RawSentences(ctx, "tcp:a", time.Time{}, time.Time{}, 0)
@@ -287,7 +290,7 @@ func testNaNIsNull(t *testing.T, cfg Config) {
 	if nulls != 1 {
 		t.Errorf("positions with NULL sog, cog, heading, status: got %d, want 1", nulls)
 	}
-	snap, err := s.Vessel(context.Background(), p.MMSI)
+	snap, err := s.Vessel(context.Background(), testReader, p.MMSI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +317,7 @@ func testStaticMerge(t *testing.T, cfg Config) {
 	write(t, s, &ingest.Batch{Feeds: f, Statics: []vessel.Static{later}})
 	want := vessel.Static{MMSI: m, Name: "LUCKY STAR", CallSign: "WDA1234", ShipType: 37, Length: 12, Beam: 4, Draught: 2.1,
 		Destination: "TAMPICO", ClassB: true, Time: later.Time, Source: "tcp:a"}
-	snap, err := s.Vessel(context.Background(), m)
+	snap, err := s.Vessel(context.Background(), testReader, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +329,7 @@ func testStaticMerge(t *testing.T, cfg Config) {
 		Time: t0.Add(2 * time.Hour), Source: "tcp:a"}
 	write(t, s, &ingest.Batch{Feeds: f, Statics: []vessel.Static{rename}})
 	want.Name, want.Time = rename.Name, rename.Time
-	if snap, _ = s.Vessel(context.Background(), m); !sameStatic(snap.Static, want) {
+	if snap, _ = s.Vessel(context.Background(), testReader, m); !sameStatic(snap.Static, want) {
 		t.Errorf("after rename: got %+v, want %+v", snap.Static, want)
 	}
 }
@@ -354,7 +357,7 @@ func testBBox(t *testing.T, cfg Config) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := s.VesselsInBBox(context.Background(), tc.minLon, tc.minLat, tc.maxLon, tc.maxLat, tc.limit)
+			got, err := s.VesselsInBBox(context.Background(), testReader, tc.minLon, tc.minLat, tc.maxLon, tc.maxLat, tc.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -367,7 +370,7 @@ func testBBox(t *testing.T, cfg Config) {
 			}
 		})
 	}
-	if _, err := s.VesselsInBBox(context.Background(), 0, 10, 1, 5, 0); err == nil {
+	if _, err := s.VesselsInBBox(context.Background(), testReader, 0, 10, 1, 5, 0); err == nil {
 		t.Error("minLat > maxLat: got no error")
 	}
 }
@@ -382,7 +385,7 @@ func testLatestMovesForward(t *testing.T, cfg Config) {
 		newest, pos(m, t0.Add(30*time.Second), 2, 2, "f")}})
 	// A later batch carrying an older position must not move the vessel back.
 	write(t, s, &ingest.Batch{Feeds: f, Positions: []vessel.Position{pos(m, t0.Add(-time.Hour), 3, 3, "f")}})
-	snap, err := s.Vessel(context.Background(), m)
+	snap, err := s.Vessel(context.Background(), testReader, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +430,7 @@ func testTrack(t *testing.T, cfg Config) {
 	check := func(t *testing.T, s *Store) {
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				got, err := s.Track(context.Background(), m, tc.from, tc.to, tc.limit)
+				got, err := s.Track(context.Background(), testReader, m, tc.from, tc.to, tc.limit)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -473,7 +476,7 @@ func testFeedCounters(t *testing.T, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []ingest.FeedStats{upd, feed("b", 7)}; !slices.Equal(got, want) {
+	if want := []ingest.FeedStats{upd, feed("b", 7)}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Feeds: got %+v, want %+v", got, want)
 	}
 	// A batch may reference a stored feed without repeating its stats.
@@ -547,7 +550,7 @@ func testAtomicity(t *testing.T, cfg Config) {
 	write(t, s, first)
 	before := counts(t, s)
 	feedsBefore, _ := s.Feeds(ctx)
-	snapBefore, err := s.Vessel(ctx, first.Positions[0].MMSI)
+	snapBefore, err := s.Vessel(ctx, testReader, first.Positions[0].MMSI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,10 +588,10 @@ func testAtomicity(t *testing.T, cfg Config) {
 				if got := counts(t, s); got != before {
 					t.Errorf("counts after failed batch: got %+v, want %+v", got, before)
 				}
-				if got, _ := s.Feeds(ctx); !slices.Equal(got, feedsBefore) {
+				if got, _ := s.Feeds(ctx); !reflect.DeepEqual(got, feedsBefore) {
 					t.Errorf("feeds after failed batch: got %+v, want %+v", got, feedsBefore)
 				}
-				if got, _ := s.Vessel(ctx, snapBefore.Position.MMSI); !samePos(got.Position, snapBefore.Position) || got.Static.MMSI != 0 {
+				if got, _ := s.Vessel(ctx, testReader, snapBefore.Position.MMSI); !samePos(got.Position, snapBefore.Position) || got.Static.MMSI != 0 {
 					t.Errorf("vessel after failed batch: got %+v, want %+v", got, snapBefore)
 				}
 			})
@@ -635,9 +638,9 @@ func testConcurrentReaders(t *testing.T, cfg Config) {
 						last = c.Positions
 					}
 				case 1:
-					_, err = s.VesselsInBBox(ctx, -180, -90, 180, 90, 50)
+					_, err = s.VesselsInBBox(ctx, testReader, -180, -90, 180, 90, 50)
 				case 2:
-					_, err = s.Track(ctx, 400000001, time.Time{}, time.Time{}, 100)
+					_, err = s.Track(ctx, testReader, 400000001, time.Time{}, time.Time{}, 100)
 				}
 				if err != nil {
 					errs <- err
@@ -685,7 +688,7 @@ func testDurability(t *testing.T, cfg Config) {
 	if got := counts(t, s); got != want {
 		t.Errorf("after reopen: got %+v, want %+v", got, want)
 	}
-	if got, _ := s.Feeds(ctx); !slices.Equal(got, wantFeeds) {
+	if got, _ := s.Feeds(ctx); !reflect.DeepEqual(got, wantFeeds) {
 		t.Errorf("feeds after reopen: got %+v, want %+v", got, wantFeeds)
 	}
 	// The reopened store resolves the stored feed without its stats in the batch.

@@ -50,8 +50,8 @@ func (s *Server) withUser(h func(w http.ResponseWriter, r *http.Request, u acces
 	}
 }
 
-// loggedIn is withUser for handlers that do not need the user (the vessel picture and the
-// feeds, which every logged-in user reads).
+// loggedIn is withUser for handlers that do not need the user (the feed list, which every
+// logged-in user reads; the vessel picture itself is read as the user may see it).
 func (s *Server) loggedIn(h func(w http.ResponseWriter, r *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return s.withUser(func(w http.ResponseWriter, r *http.Request, _ access.User) error { return h(w, r) })
 }

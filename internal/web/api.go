@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/ingest"
 	"accord/internal/vessel"
 )
@@ -57,18 +58,20 @@ type positionJSON struct {
 
 // feedJSON is the wire form of one feed's counters.
 type feedJSON struct {
-	Name        string `json:"name"`
-	Kind        string `json:"kind,omitempty"`
-	Originator  string `json:"originator,omitempty"`
-	TLP         string `json:"tlp,omitempty"`
-	Lines       int64  `json:"lines"`
-	Sentences   int64  `json:"sentences"`
-	Messages    int64  `json:"messages"`
-	BadChecksum int64  `json:"bad_checksum"`
-	Incomplete  int64  `json:"incomplete"`
-	Unparseable int64  `json:"unparseable"`
-	Other       int64  `json:"other"`
-	Dropped     int64  `json:"dropped"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind,omitempty"`
+	Originator string `json:"originator,omitempty"`
+	TLP        string `json:"tlp,omitempty"`
+	// RelTo is the feed's releasability: "state:MEX", "agency:DEA", "user:17"; absent when none.
+	RelTo       []string `json:"rel_to,omitempty"`
+	Lines       int64    `json:"lines"`
+	Sentences   int64    `json:"sentences"`
+	Messages    int64    `json:"messages"`
+	BadChecksum int64    `json:"bad_checksum"`
+	Incomplete  int64    `json:"incomplete"`
+	Unparseable int64    `json:"unparseable"`
+	Other       int64    `json:"other"`
+	Dropped     int64    `json:"dropped"`
 	// Acknowledged counts messages the store has persisted (live counter of the running pipeline).
 	Acknowledged int64 `json:"acknowledged"`
 }
@@ -242,7 +245,16 @@ func rejectUnknown(q url.Values, known ...string) error {
 // limitHeader tells the client that the answer was cut at the limit it asked for.
 const limitHeader = "Accord-Limit-Reached"
 
-func (s *Server) handleVessels(w http.ResponseWriter, r *http.Request) error {
+// errMonitorVessels answers a monitor's request for vessel positions or details.
+var errMonitorVessels = &Error{Status: http.StatusForbidden, Code: "forbidden",
+	Message: "the monitor role sees aggregates (/api/v1/aggregates) and redacted views only, not vessel positions or details"}
+
+// handleVessels serves GET /api/v1/vessels?bbox&limit: the vessels in the box as u may see
+// them (the store filters by the feeds' markings).
+func (s *Server) handleVessels(w http.ResponseWriter, r *http.Request, u access.User) error {
+	if monitorOnly(u) {
+		return errMonitorVessels
+	}
 	q := r.URL.Query()
 	if err := rejectUnknown(q, "bbox", "limit"); err != nil {
 		return err
@@ -255,7 +267,7 @@ func (s *Server) handleVessels(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	snaps, err := s.vesselsIn(r.Context(), b, limit)
+	snaps, err := s.vesselsIn(r.Context(), u, b, limit)
 	if err != nil {
 		return fmt.Errorf("vessels in bbox: %w", err)
 	}
@@ -271,15 +283,15 @@ func (s *Server) handleVessels(w http.ResponseWriter, r *http.Request) error {
 }
 
 // vesselsIn queries b, splitting a box that crosses the antimeridian into its two halves.
-func (s *Server) vesselsIn(ctx context.Context, b bbox, limit int) ([]vessel.Snapshot, error) {
+func (s *Server) vesselsIn(ctx context.Context, u access.User, b bbox, limit int) ([]vessel.Snapshot, error) {
 	if b.MinLon <= b.MaxLon {
-		return s.cfg.Vessels.VesselsInBBox(ctx, b.MinLon, b.MinLat, b.MaxLon, b.MaxLat, limit)
+		return s.cfg.Vessels.VesselsInBBox(ctx, u, b.MinLon, b.MinLat, b.MaxLon, b.MaxLat, limit)
 	}
-	east, err := s.cfg.Vessels.VesselsInBBox(ctx, b.MinLon, b.MinLat, 180, b.MaxLat, limit)
+	east, err := s.cfg.Vessels.VesselsInBBox(ctx, u, b.MinLon, b.MinLat, 180, b.MaxLat, limit)
 	if err != nil || len(east) >= limit {
 		return east, err
 	}
-	west, err := s.cfg.Vessels.VesselsInBBox(ctx, -180, b.MinLat, b.MaxLon, b.MaxLat, limit-len(east))
+	west, err := s.cfg.Vessels.VesselsInBBox(ctx, u, -180, b.MinLat, b.MaxLon, b.MaxLat, limit-len(east))
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +317,12 @@ func unknownVessel(mmsi uint32) *Error {
 		Message: fmt.Sprintf("no vessel with MMSI %d is known to this node; list known vessels with GET /api/v1/vessels", mmsi)}
 }
 
-func (s *Server) handleVessel(w http.ResponseWriter, r *http.Request) error {
+// handleVessel serves GET /api/v1/vessels/{mmsi}: one vessel as u may see it; a vessel seen
+// only by feeds u may not read is answered 404, exactly like an unknown one.
+func (s *Server) handleVessel(w http.ResponseWriter, r *http.Request, u access.User) error {
+	if monitorOnly(u) {
+		return errMonitorVessels
+	}
 	if err := rejectUnknown(r.URL.Query()); err != nil {
 		return err
 	}
@@ -313,7 +330,7 @@ func (s *Server) handleVessel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	snap, err := s.cfg.Vessels.Vessel(r.Context(), mmsi)
+	snap, err := s.cfg.Vessels.Vessel(r.Context(), u, mmsi)
 	if s.notFound(err) {
 		return unknownVessel(mmsi)
 	}
@@ -324,7 +341,12 @@ func (s *Server) handleVessel(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request) error {
+// handleTrack serves GET /api/v1/vessels/{mmsi}/track (JSON or GeoJSON): the positions u may
+// see, from the feeds releasable to u.
+func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request, u access.User) error {
+	if monitorOnly(u) {
+		return errMonitorVessels
+	}
 	q := r.URL.Query()
 	if err := rejectUnknown(q, "from", "to", "limit", "format"); err != nil {
 		return err
@@ -361,7 +383,7 @@ func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request) error {
 	if format != "" && format != "json" && format != "geojson" {
 		return badRequest("format must be json (the default) or geojson; got %q", format)
 	}
-	track, err := s.cfg.Vessels.Track(r.Context(), mmsi, from, to, limit)
+	track, err := s.cfg.Vessels.Track(r.Context(), u, mmsi, from, to, limit)
 	if s.notFound(err) {
 		return unknownVessel(mmsi)
 	}
@@ -437,7 +459,7 @@ func (s *Server) handleFeeds(w http.ResponseWriter, r *http.Request) error {
 	out := make([]feedJSON, 0, len(feeds))
 	for _, f := range feeds {
 		out = append(out, feedJSON{
-			Name: f.Name, Kind: f.Kind, Originator: f.Originator, TLP: f.TLP,
+			Name: f.Name, Kind: f.Kind, Originator: f.Originator, TLP: f.TLP, RelTo: f.RelTo,
 			Lines: f.Lines, Sentences: f.Sentences, Messages: f.Messages, BadChecksum: f.BadChecksum,
 			Incomplete: f.Incomplete, Unparseable: f.Unparseable, Other: f.Other, Dropped: f.Dropped,
 			Acknowledged: f.Acknowledged,

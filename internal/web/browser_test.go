@@ -294,16 +294,16 @@ func browserUser(t *testing.T, user, password string) *store.Sovereignty {
 // sentinel serves the vessels (fake) and the alerts and cases (real store).
 type storeNotFound struct{ *fakeStore }
 
-func (s storeNotFound) Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error) {
-	v, err := s.fakeStore.Vessel(ctx, mmsi)
+func (s storeNotFound) Vessel(ctx context.Context, _ access.User, mmsi uint32) (vessel.Snapshot, error) {
+	v, err := s.fakeStore.Vessel(ctx, access.User{}, mmsi)
 	if errors.Is(err, errNotFound) {
 		err = fmt.Errorf("vessel %d: %w", mmsi, store.ErrNotFound)
 	}
 	return v, err
 }
 
-func (s storeNotFound) Track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
-	p, err := s.fakeStore.Track(ctx, mmsi, from, to, limit)
+func (s storeNotFound) Track(ctx context.Context, _ access.User, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
+	p, err := s.fakeStore.Track(ctx, access.User{}, mmsi, from, to, limit)
 	if errors.Is(err, errNotFound) {
 		err = fmt.Errorf("vessel %d: %w", mmsi, store.ErrNotFound)
 	}
@@ -466,7 +466,7 @@ func (f *movingFleet) at(i int, now time.Time) vessel.Snapshot {
 	}
 }
 
-func (f *movingFleet) VesselsInBBox(ctx context.Context, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
+func (f *movingFleet) VesselsInBBox(ctx context.Context, _ access.User, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
 	now := time.Now()
 	out := make([]vessel.Snapshot, 0, f.n)
 	for i := range f.n {
@@ -478,7 +478,7 @@ func (f *movingFleet) VesselsInBBox(ctx context.Context, minLon, minLat, maxLon,
 	return out, nil
 }
 
-func (f *movingFleet) Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error) {
+func (f *movingFleet) Vessel(ctx context.Context, _ access.User, mmsi uint32) (vessel.Snapshot, error) {
 	i := int(mmsi) - 200000000
 	if i < 0 || i >= f.n {
 		return vessel.Snapshot{}, fmt.Errorf("vessel %d: %w", mmsi, errNotFound)
@@ -486,7 +486,7 @@ func (f *movingFleet) Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot,
 	return f.at(i, time.Now()), nil
 }
 
-func (f *movingFleet) Track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
+func (f *movingFleet) Track(ctx context.Context, _ access.User, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
 	i := int(mmsi) - 200000000
 	if i < 0 || i >= f.n {
 		return nil, fmt.Errorf("vessel %d: %w", mmsi, errNotFound)

@@ -23,21 +23,28 @@ import (
 	"net/http"
 	"time"
 
+	"accord/internal/access"
 	"accord/internal/ingest"
 	"accord/internal/vessel"
 )
 
-// VesselReader reads the current vessel picture. Implementations must be safe for concurrent use.
+// VesselReader reads the current vessel picture as one user may see it. Implementations must
+// be safe for concurrent use and enforce releasability for u in their queries: every
+// position, latest position and static report comes from a feed whose markings (originator,
+// TLP, REL TO, under the rules of package access) let u read it; a vessel seen only by feeds
+// u may not read is unknown to u. A user without a reading role (monitor) sees no vessel.
 type VesselReader interface {
-	// VesselsInBBox returns the latest snapshot of at most limit vessels whose last position lies
-	// in the box (degrees; minLon <= maxLon, the caller splits boxes that cross the antimeridian).
-	VesselsInBBox(ctx context.Context, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error)
-	// Vessel returns the latest snapshot of one vessel, or an error wrapping Config.NotFound when
-	// the MMSI is unknown.
-	Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error)
-	// Track returns at most limit positions of one vessel with from <= Time < to, in ascending
-	// time order. An unknown MMSI yields an empty slice or an error wrapping Config.NotFound.
-	Track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error)
+	// VesselsInBBox returns the latest snapshot, as u may see it, of at most limit vessels whose
+	// last position lies in the box (degrees; minLon <= maxLon, the caller splits boxes that
+	// cross the antimeridian).
+	VesselsInBBox(ctx context.Context, u access.User, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error)
+	// Vessel returns the latest snapshot of one vessel as u may see it, or an error wrapping
+	// Config.NotFound when the MMSI is unknown to u.
+	Vessel(ctx context.Context, u access.User, mmsi uint32) (vessel.Snapshot, error)
+	// Track returns at most limit positions of one vessel that u may see, with from <= Time < to,
+	// in ascending time order. An unknown MMSI yields an empty slice or an error wrapping
+	// Config.NotFound.
+	Track(ctx context.Context, u access.User, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error)
 }
 
 // FeedReader returns the cumulative counters of every ingest feed. It must be safe for
@@ -176,9 +183,9 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /metrics", s.handleMetrics)
 
 	s.api("GET /api/openapi.yaml", s.handleOpenAPI)
-	s.api("GET /api/v1/vessels", s.loggedIn(s.handleVessels))
-	s.api("GET /api/v1/vessels/{mmsi}", s.loggedIn(s.handleVessel))
-	s.api("GET /api/v1/vessels/{mmsi}/track", s.loggedIn(s.handleTrack))
+	s.api("GET /api/v1/vessels", s.withUser(s.handleVessels))
+	s.api("GET /api/v1/vessels/{mmsi}", s.withUser(s.handleVessel))
+	s.api("GET /api/v1/vessels/{mmsi}/track", s.withUser(s.handleTrack))
 	s.api("GET /api/v1/feeds", s.loggedIn(s.handleFeeds))
 	s.api("GET /api/v1/where", s.handleWhere)
 	s.api("GET /api/v1/zones", s.handleZones)

@@ -39,7 +39,7 @@ type fakeStore struct {
 	calls  []string // bbox queries received, for the antimeridian test
 }
 
-func (f *fakeStore) VesselsInBBox(ctx context.Context, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
+func (f *fakeStore) VesselsInBBox(ctx context.Context, _ access.User, minLon, minLat, maxLon, maxLat float64, limit int) ([]vessel.Snapshot, error) {
 	f.calls = append(f.calls, fmt.Sprintf("%g,%g,%g,%g/%d", minLon, minLat, maxLon, maxLat, limit))
 	if minLon > maxLon {
 		return nil, errors.New("fake store: box crosses the antimeridian")
@@ -54,7 +54,7 @@ func (f *fakeStore) VesselsInBBox(ctx context.Context, minLon, minLat, maxLon, m
 	return out, nil
 }
 
-func (f *fakeStore) Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, error) {
+func (f *fakeStore) Vessel(ctx context.Context, _ access.User, mmsi uint32) (vessel.Snapshot, error) {
 	for _, s := range f.snaps {
 		if s.Position.MMSI == mmsi {
 			return s, nil
@@ -63,8 +63,8 @@ func (f *fakeStore) Vessel(ctx context.Context, mmsi uint32) (vessel.Snapshot, e
 	return vessel.Snapshot{}, fmt.Errorf("vessel %d: %w", mmsi, errNotFound)
 }
 
-func (f *fakeStore) Track(ctx context.Context, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
-	if _, err := f.Vessel(ctx, mmsi); err != nil {
+func (f *fakeStore) Track(ctx context.Context, _ access.User, mmsi uint32, from, to time.Time, limit int) ([]vessel.Position, error) {
+	if _, err := f.Vessel(ctx, access.User{}, mmsi); err != nil {
 		return nil, err
 	}
 	var out []vessel.Position
@@ -462,7 +462,7 @@ func TestInternalErrorHidesDetail(t *testing.T) {
 
 type failing struct{ VesselReader }
 
-func (failing) Vessel(context.Context, uint32) (vessel.Snapshot, error) {
+func (failing) Vessel(context.Context, access.User, uint32) (vessel.Snapshot, error) {
 	return vessel.Snapshot{}, errors.New("secret dsn postgres://x")
 }
 

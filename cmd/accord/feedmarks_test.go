@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"accord/internal/access"
+	"accord/internal/store"
+)
+
+// TestIngestFeedMarkings checks that `accord ingest` validates --originator, --tlp and
+// --rel-to before opening the store, naming the flag at fault, and records valid markings
+// with the feed.
+func TestIngestFeedMarkings(t *testing.T) {
+	dir := t.TempDir()
+	nmea := filepath.Join(dir, "in.nmea")
+	if err := os.WriteFile(nmea, []byte("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ingest := func(args ...string) (string, error) {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), append([]string{"ingest", "--data", filepath.Join(dir, "var")}, args...),
+			func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+		return errb.String(), err
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--tlp", "PURPLE"}, "--tlp"},
+		{[]string{"--tlp", "CLEAR", "--rel-to", "MEX"}, "--rel-to with --tlp CLEAR"},
+		{[]string{"--tlp", "AMBER", "--rel-to", "MEX,agency:"}, `--rel-to entry "agency:"`},
+		{[]string{"--tlp", "RED", "--rel-to", "USA"}, "RED goes to named recipients"},
+		{[]string{"--originator", "SE MAR"}, "--originator"},
+	} {
+		_, err := ingest(append(tc.args, nmea)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ingest %v: got %v, want an error naming %q", tc.args, err, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "var", "accord.db")); err == nil {
+		t.Errorf("invalid markings: the store was opened")
+	}
+	if _, err := ingest("--name", "rx", "--originator", "USCG", "--tlp", "AMBER", "--rel-to", "MEX, agency:DEA", nmea); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), store.Config{DataDir: filepath.Join(dir, "var")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	feeds, err := st.Feeds(context.Background())
+	if err != nil || len(feeds) != 1 || strings.Join(feeds[0].RelTo, ",") != "state:MEX,agency:DEA" || feeds[0].TLP != "AMBER" {
+		t.Fatalf("feeds: %+v, %v", feeds, err)
+	}
+	// USCG's AMBER data released to Mexico and DEA: a SEMAR analyst reads the vessel, a CBP one does not.
+	for _, tc := range []struct {
+		u    access.User
+		want bool
+	}{
+		{access.User{ID: 1, Agency: "SEMAR", State: "MEX", Roles: []access.Role{access.RoleAnalyst}}, true},
+		{access.User{ID: 2, Agency: "CBP", State: "USA", Roles: []access.Role{access.RoleAnalyst}}, false},
+		{access.User{ID: 3, Agency: "DEA", State: "USA", Roles: []access.Role{access.RoleAnalyst}}, true},
+	} {
+		v, err := st.VesselsInBBox(context.Background(), tc.u, -180, -90, 180, 90, 0)
+		if err != nil || (len(v) == 1) != tc.want {
+			t.Errorf("%s: %d vessels (%v), want them %v", tc.u.Agency, len(v), err, tc.want)
+		}
+	}
+}
+
+// TestAlertMarkingFromFeeds checks the marking of live alerts: derived from every feed seen,
+// so that a feed's REL TO also restricts the alerts drawn from it.
+func TestAlertMarkingFromFeeds(t *testing.T) {
+	mex := []access.Target{{Type: access.TargetState, Value: "MEX"}}
+	for _, tc := range []struct {
+		feeds map[string]access.Markings
+		want  string
+	}{
+		{map[string]access.Markings{}, "MEX CLEAR []"},
+		{map[string]access.Markings{"a": {Originator: "SEMAR", TLP: "GREEN"}}, "SEMAR GREEN []"},
+		{map[string]access.Markings{"a": {Originator: "SEMAR", TLP: "GREEN", RelTo: mex}}, "SEMAR GREEN [state:MEX]"},
+		{map[string]access.Markings{"a": {Originator: "SEMAR", TLP: "GREEN", RelTo: mex}, "b": {Originator: "USCG", TLP: "CLEAR"}}, "MEX GREEN [state:MEX]"},
+		{map[string]access.Markings{"a": {Originator: "SEMAR", TLP: "GREEN", RelTo: mex},
+			"b": {Originator: "USCG", TLP: "AMBER", RelTo: []access.Target{{Type: access.TargetState, Value: "USA"}}}}, "MEX AMBER []"},
+	} {
+		m := deriveAlertMarking(tc.feeds, "MEX")
+		var rel []string
+		for _, r := range m.RelTo {
+			rel = append(rel, r.String())
+		}
+		if got := m.Originator + " " + m.TLP + " [" + strings.Join(rel, ",") + "]"; got != tc.want {
+			t.Errorf("%v: got %s, want %s", tc.feeds, got, tc.want)
+		}
+	}
+}

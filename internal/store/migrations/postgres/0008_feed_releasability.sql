@@ -1,0 +1,30 @@
+-- Accord store, PostgreSQL dialect, version 8: feeds carry releasability (REL TO), and the
+-- vessel picture is kept per feed so that every read returns only what the reader may see.
+--
+-- feeds.rel_to is the feed's REL TO list in canonical form, comma-separated ("state:MEX,
+-- agency:DEA", or "user:17" for RED; empty: none). feed_audience holds one row per (audience
+-- key, feed) for every audience that may read the feed's data (package access, Audiences):
+-- "*", "state:<code>", "agency:<code>" (always the originator) and "user:<id>". A reader holds
+-- the keys of access.User.AudienceKeys; positions, latest positions and static data are
+-- returned only from feeds that carry one of them. Rewritten with the feed's markings in the
+-- write transaction (internal/store/vessel_access.go).
+ALTER TABLE feeds ADD COLUMN rel_to text NOT NULL DEFAULT '';
+CREATE TABLE feed_audience (
+	audience text NOT NULL,
+	feed_id  integer NOT NULL REFERENCES feeds(id),
+	PRIMARY KEY (audience, feed_id)
+);
+-- Existing feeds have no REL TO: the originator reads them; CLEAR and GREEN go to everyone.
+INSERT INTO feed_audience (audience, feed_id) SELECT 'agency:' || originator, id FROM feeds;
+INSERT INTO feed_audience (audience, feed_id) SELECT '*', id FROM feeds WHERE tlp IN ('CLEAR', 'GREEN');
+
+-- The latest position of each vessel per feed (was: per vessel). A reader sees the newest of
+-- the rows of the feeds releasable to him; with one row per vessel, a reader who may not read
+-- the feed of the newest report would lose the vessel, or see that report.
+ALTER TABLE latest DROP CONSTRAINT latest_pkey;
+ALTER TABLE latest ADD PRIMARY KEY (mmsi, feed_id);
+
+-- Static and voyage data per vessel per feed, merged field by field within the feed. Existing
+-- rows (merged across feeds) stay under the feed of their last report.
+ALTER TABLE vessels DROP CONSTRAINT vessels_pkey;
+ALTER TABLE vessels ADD PRIMARY KEY (mmsi, feed_id);
