@@ -36,6 +36,10 @@ import (
 // is skipped, so a crash between a fold's commit and the removal of the folded journal file
 // doubles nothing.
 //
+// One process at a time owns a data directory's journal: it holds an exclusive lock on
+// reads.journal.lock. Another process opening the same store meanwhile (an admin command next
+// to a running server) writes its reads to the database directly.
+//
 // Files: reads.journal takes new lines; at the start of a fold it is renamed reads.journal.1
 // (unless that file is still there after a failed fold) and a new reads.journal is started;
 // reads.journal.1 is removed once its lines are folded. Each line is the JSON of a
@@ -44,6 +48,7 @@ import (
 // with an error naming the file and line.
 
 const (
+	journalLock   = "reads.journal.lock"
 	journalName   = "reads.journal"
 	journalFolded = "reads.journal.1"
 	// defaultFoldEvery is the fold interval when [Config.ReadFoldEvery] is zero.
@@ -78,6 +83,7 @@ func journalReadOf(r *readJob) journalRead {
 // readJournal is the journal of one store (see the comment above). Safe for concurrent use.
 type readJournal struct {
 	dir   string
+	lock  *os.File // held lock file (reads.journal.lock)
 	every time.Duration
 	fold  func(ctx context.Context, lines []journalLine) error // one database write
 	log   *slog.Logger
@@ -99,27 +105,40 @@ type readJournal struct {
 	done      chan struct{}
 }
 
-// openReadJournal folds what dir's journal files hold (recovery after a crash), then starts an
-// empty journal and its fold loop. exists reports whether read_id is already in read_log.
+// openReadJournal takes dir's journal lock, folds what the journal files hold (recovery after
+// a crash), then starts an empty journal and its fold loop. exists reports whether read_id is
+// already in read_log. It returns nil and no error when another process holds the lock.
 func openReadJournal(ctx context.Context, dir string, every time.Duration, log *slog.Logger,
 	fold func(ctx context.Context, lines []journalLine) error, exists func(ctx context.Context, readID string) (bool, error)) (*readJournal, error) {
 	if every <= 0 {
 		every = defaultFoldEvery
 	}
-	j := &readJournal{dir: dir, every: every, fold: fold, log: log,
+	lock, err := lockJournal(filepath.Join(dir, journalLock))
+	if err != nil {
+		return nil, fmt.Errorf("read journal: lock: %w", err)
+	}
+	if lock == nil {
+		log.Info("read journal held by another process; this one logs reads to the database directly", "dir", dir)
+		return nil, nil
+	}
+	j := &readJournal{dir: dir, lock: lock, every: every, fold: fold, log: log,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	fail := func(err error) (*readJournal, error) {
+		lock.Close()
+		return nil, err
+	}
 	for _, name := range []string{journalFolded, journalName} {
 		if err := j.recover(ctx, filepath.Join(dir, name), exists); err != nil {
-			return nil, err
+			return fail(err)
 		}
 	}
 	f, err := os.OpenFile(filepath.Join(dir, journalName), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("read journal: %w", err)
+		return fail(fmt.Errorf("read journal: %w", err))
 	}
 	if err := syncDir(dir); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("read journal: %w", err)
+		return fail(fmt.Errorf("read journal: %w", err))
 	}
 	j.f = f
 	go j.loop()
@@ -349,6 +368,7 @@ func (j *readJournal) shut(ctx context.Context) error {
 	err := j.foldNow(ctx)
 	j.wmu.Lock()
 	defer j.wmu.Unlock()
+	defer j.lock.Close() // releases the lock, last
 	if j.f == nil {
 		return err
 	}

@@ -227,3 +227,40 @@ func TestReadJournalRecovery(t *testing.T) {
 	}
 	t.Logf("damaged journal: %v", err)
 }
+
+// TestReadJournalOneOwner opens the same SQLite store twice, as an admin command does next to
+// a running server: the first opener owns the journal; the second writes its reads to the
+// database directly and does not touch the first one's journal.
+func TestReadJournalOneOwner(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := open(t, Config{DataDir: dir, ReadFoldEvery: time.Hour})
+	fx := newAudienceFixture(t, a, 40)
+	u, perList := markedReader(t, fx) // journaled by a, not folded
+	if a.journal == nil {
+		t.Fatal("first opener has no read journal")
+	}
+	b := open(t, Config{DataDir: dir, ReadFoldEvery: time.Hour})
+	if b.journal != nil {
+		t.Fatal("second opener took the read journal too")
+	}
+	before := readLogRows(t, b, "")
+	if _, err := b.Sovereignty().Reports(ctx, u, intel.ReportFilter{Limit: 20}, "list"); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLogRows(t, b, ""); got != before+perList {
+		t.Errorf("read through the second opener: read_log %d → %d rows, want +%d at once", before, got, perList)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, journalName)); err != nil {
+		t.Errorf("the owner's journal after the second opener closed: %v", err)
+	}
+	if err := a.FlushReads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLogRows(t, a, ""); got <= before+perList {
+		t.Errorf("after the owner's fold: read_log has %d rows, want more than %d", got, before+perList)
+	}
+}
