@@ -73,6 +73,29 @@ func TestIngestFeedMarkings(t *testing.T) {
 	}
 }
 
+// TestServeFeedMarkings checks that `accord serve` refuses invalid markings for its --nmea-*
+// feeds before it opens the store, naming the flag.
+func TestServeFeedMarkings(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--tlp", "CLEAR", "--rel-to", "MEX"}, "--rel-to with --tlp CLEAR"},
+		{[]string{"--tlp", "GREEN", "--rel-to", "user:3"}, "named recipients are for RED"},
+		{[]string{"--tlp", "amber"}, "--tlp"},
+	} {
+		args := append([]string{"serve", "--data", filepath.Join(dir, "var"), "--listen", "127.0.0.1:0", "--nmea-udp", "127.0.0.1:0"}, tc.args...)
+		err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("serve %v: got %v, want an error naming %q", tc.args, err, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "var", "accord.db")); err == nil {
+		t.Errorf("invalid markings: the store was opened")
+	}
+}
+
 // TestAlertMarkingFromFeeds checks the marking of live alerts: derived from every feed seen,
 // so that a feed's REL TO also restricts the alerts drawn from it.
 func TestAlertMarkingFromFeeds(t *testing.T) {

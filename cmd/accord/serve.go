@@ -27,7 +27,7 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [--listen ADDR] [--data DIR | --dsn DSN] [--simulate SCENARIO] [--nmea-tcp ADDR] [--nmea-udp ADDR] [--nmea-connect ADDR]")
+	fs := newFlagSet(e, "serve", "serve [--listen ADDR] [--data DIR | --dsn DSN] [--simulate SCENARIO] [--nmea-tcp ADDR] [--nmea-udp ADDR] [--nmea-connect ADDR] [--tlp LEVEL] [--rel-to LIST]")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
 	listen := fs.String("listen", "", "HTTP listen address (ACCORD_LISTEN; default 127.0.0.1:8080; port 0 picks a free port)")
@@ -39,6 +39,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs.Var(&tcpServers, "nmea-tcp", "accept NMEA pushed by receivers on this TCP address (repeatable)")
 	fs.Var(&udps, "nmea-udp", "listen for NMEA datagrams on this UDP address (repeatable)")
 	fs.Var(&tcpClients, "nmea-connect", "connect to a receiver's NMEA TCP port at this address (repeatable)")
+	tlp := fs.String("tlp", "GREEN", "TLP 2.0 marking of the data of the --nmea-* feeds (originator: the node's agency); configured feeds have their own")
+	relTo := fs.String("rel-to", "", "releasability (REL TO) of the data of the --nmea-* feeds, comma-separated: MEX or state:MEX, agency:USCG (GREEN, AMBER), user:17 (RED)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,14 +50,20 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if *listen != "" {
 		cfg.Listen = *listen
 	}
+	rel := splitList(*relTo)
+	if len(tcpServers)+len(udps)+len(tcpClients) > 0 {
+		if err := checkFeedMarkings(cfg.Node.agency(), *tlp, rel, [3]string{"node.agency", "--tlp", "--rel-to"}); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
 	for _, a := range tcpServers {
-		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "tcp-server", Addr: a})
+		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "tcp-server", Addr: a, TLP: *tlp, RelTo: rel})
 	}
 	for _, a := range udps {
-		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "udp", Addr: a})
+		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "udp", Addr: a, TLP: *tlp, RelTo: rel})
 	}
 	for _, a := range tcpClients {
-		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "tcp-client", Addr: a})
+		cfg.Feeds = append(cfg.Feeds, FeedConfig{Kind: "tcp-client", Addr: a, TLP: *tlp, RelTo: rel})
 	}
 	var sc *sim.Scenario
 	if *scenario != "" {
