@@ -96,6 +96,7 @@ func runSuite(t *testing.T, newConfig func(t *testing.T) Config) {
 		{"EvidenceTamper", testEvidenceTamper},
 		{"VesselLeakMatrix", testVesselLeakMatrix},
 		{"FeedMarkings", testFeedMarkings},
+		{"LatestBackfill", testLatestBackfill},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newConfig(t)) })

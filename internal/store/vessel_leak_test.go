@@ -291,3 +291,46 @@ func BenchmarkVesselPicture(b *testing.B) {
 		})
 	}
 }
+
+// testLatestBackfill checks migration 0009: a store migrated to version 8 kept one latest row
+// per vessel (the newest feed's); reapplying 0009 restores the other feeds' latest positions
+// from positions, so that a reader of an older feed only finds the vessel again.
+func testLatestBackfill(t *testing.T, cfg Config) {
+	s := open(t, cfg)
+	ctx := context.Background()
+	a := ingest.FeedStats{Name: "a", Kind: "file", Originator: "SEMAR", TLP: "GREEN"}
+	b := ingest.FeedStats{Name: "b", Kind: "file", Originator: "USCG", TLP: "AMBER"}
+	const m = 366000042
+	write(t, s, &ingest.Batch{Feeds: []ingest.FeedStats{a, b}, Positions: []vessel.Position{
+		pos(m, t0, 20, -90, "a"), pos(m, t0.Add(time.Minute), 21, -91, "a"), pos(m, t0.Add(2*time.Minute), 22, -92, "b")}})
+	dea := access.User{ID: 7, Agency: "DEA", State: "USA", Roles: []access.Role{access.RoleAnalyst}}
+	// The state version 8 left: only the newest feed's latest row.
+	for _, q := range []string{`DELETE FROM latest WHERE feed_id = (SELECT id FROM feeds WHERE name = 'a')`, `DELETE FROM schema_migrations WHERE version = 9`} {
+		var err error
+		switch be := s.b.(type) {
+		case *sqliteStore:
+			_, err = be.w.Exec(q)
+		case *pgStore:
+			_, err = be.pool.Exec(ctx, q)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := s.Vessel(ctx, dea, m); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("before the backfill: got %v, want not found", err)
+	}
+	s.Close()
+	s = open(t, cfg)
+	v, err := s.Vessel(ctx, dea, m)
+	if err != nil || v.Position.Source != "a" || v.Position.Lat != 21 {
+		t.Errorf("after the backfill: got %+v, %v; want feed a's newest position (lat 21)", v.Position, err)
+	}
+	uscg := access.User{ID: 8, Agency: "USCG", State: "USA", Roles: []access.Role{access.RoleAnalyst}}
+	if v, err := s.Vessel(ctx, uscg, m); err != nil || v.Position.Source != "b" {
+		t.Errorf("USCG after the backfill: got %+v, %v; want feed b", v.Position, err)
+	}
+	if n := counts(t, s).Vessels; n != 1 {
+		t.Errorf("%d vessels, want 1", n)
+	}
+}
