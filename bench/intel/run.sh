@@ -6,7 +6,9 @@
 #
 #   flock -x /tmp/accord-cpu.lock bench/intel/run.sh
 #
-# Environment: BENCH_DIR, RATE, DURATION, N (reports, default 1000000), PORT (default 18090).
+# Environment: BENCH_DIR, RATE, DURATION, N (reports, default 1000000), PORT (default 18090),
+# DSN (postgres://...: benchmark the PostgreSQL server store instead of SQLite; use a scratch
+# database, e.g. createdb -h 127.0.0.1 -U postgres accord_bench_intel).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dir=${BENCH_DIR:-/tmp/accord-bench-intel}
@@ -14,10 +16,21 @@ rate=${RATE:-500}
 dur=${DURATION:-30s}
 port=${PORT:-18090}
 (cd "$root" && go build -o bin/accord ./cmd/accord && go build -o bin/intelbench ./bench/intel)
-if [[ ! -f $dir/accord.db ]]; then
-  "$root/bin/intelbench" gen --data "$dir" --n "${N:-1000000}"
+if [[ -n ${DSN:-} ]]; then
+  # PostgreSQL: the server store at DSN (a scratch database: gen fills it); BENCH_DIR keeps the
+  # ledger key and a marker that the database was generated.
+  mkdir -p "$dir"
+  if [[ ! -f $dir/postgres-generated ]]; then
+    "$root/bin/intelbench" gen --data "$dir" --dsn "$DSN" --n "${N:-1000000}" && touch "$dir/postgres-generated"
+  fi
+  store=(--data "$dir" --dsn "$DSN")
+else
+  if [[ ! -f $dir/accord.db ]]; then
+    "$root/bin/intelbench" gen --data "$dir" --n "${N:-1000000}"
+  fi
+  store=(--data "$dir")
 fi
-"$root/bin/accord" serve --data "$dir" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+"$root/bin/accord" serve "${store[@]}" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 # A store generated before migration 0007 is migrated at startup (~2-4 minutes for 1,000,000
