@@ -26,9 +26,6 @@ type pgStore struct {
 
 	mu      sync.Mutex       // serialises writeBatch; guards feedIDs
 	feedIDs map[string]int32 // feed name → id, only for committed feeds
-	// feedSigs holds the markings (feedAudience.sig) of the feeds whose feed_audience rows
-	// were committed by this process: a batch rewrites them only when they change.
-	feedSigs map[string]string
 
 	// hook, when set (tests only), is called after each step of writeBatch inside the
 	// transaction; an error aborts the batch.
@@ -44,7 +41,7 @@ func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (*pgStore, 
 	if err != nil {
 		return nil, err
 	}
-	s := &pgStore{pool: pool, log: log, feedIDs: map[string]int32{}, feedSigs: map[string]string{}}
+	s := &pgStore{pool: pool, log: log, feedIDs: map[string]int32{}}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -152,7 +149,6 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := make(map[string]int32, len(p.feeds)+len(p.refs))
-	sigs := map[string]string{}
 	err := s.withTx(ctx, func(tx pgx.Tx) error {
 		for i, f := range p.feeds {
 			var id int32
@@ -162,14 +158,14 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 				return fmt.Errorf("feed %q: %w", f.Name, err)
 			}
 			ids[f.Name] = id
-			if s.feedSigs[f.Name] != aud.sig {
-				if _, err := tx.Exec(ctx, `DELETE FROM feed_audience WHERE feed_id = $1`, id); err != nil {
-					return fmt.Errorf("feed %q: audience: %w", f.Name, err)
-				}
-				if _, err := tx.Exec(ctx, `INSERT INTO feed_audience (audience, feed_id) SELECT unnest($1::text[]), $2`, aud.keys, id); err != nil {
-					return fmt.Errorf("feed %q: audience: %w", f.Name, err)
-				}
-				sigs[f.Name] = aud.sig
+			// Rows for keys the markings no longer give go, missing ones come; unchanged
+			// markings write nothing.
+			if _, err := tx.Exec(ctx, `DELETE FROM feed_audience WHERE feed_id = $1 AND NOT (audience = ANY($2::text[]))`, id, aud.keys); err != nil {
+				return fmt.Errorf("feed %q: audience: %w", f.Name, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO feed_audience (audience, feed_id) SELECT unnest($1::text[]), $2
+				ON CONFLICT DO NOTHING`, aud.keys, id); err != nil {
+				return fmt.Errorf("feed %q: audience: %w", f.Name, err)
 			}
 		}
 		for _, name := range p.refs {
@@ -306,9 +302,6 @@ func (s *pgStore) writeBatch(ctx context.Context, p *plan) error {
 	}
 	for name, id := range ids {
 		s.feedIDs[name] = id
-	}
-	for name, sig := range sigs {
-		s.feedSigs[name] = sig
 	}
 	return nil
 }

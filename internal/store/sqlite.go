@@ -51,10 +51,7 @@ type sqliteStore struct {
 
 	mu      sync.Mutex       // serialises writeBatch; guards the fields below
 	feedIDs map[string]int64 // feed name → id, only for committed feeds
-	// feedSigs holds the markings (feedAudience.sig) of the feeds whose feed_audience rows
-	// were committed by this process: a batch rewrites them only when they change.
-	feedSigs map[string]string
-	native   nativeWriter // the write statements, on w's single connection
+	native  nativeWriter     // the write statements, on w's single connection
 	// nextID is the id of the next position written (ids are assigned here, so that the
 	// writer knows where each position is without reading it back).
 	nextID int64
@@ -92,7 +89,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqliteStor
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	s := &sqliteStore{w: w, r: r, log: log, feedIDs: map[string]int64{}, feedSigs: map[string]string{},
+	s := &sqliteStore{w: w, r: r, log: log, feedIDs: map[string]int64{},
 		tail: map[uint32][]tailEntry{}, indexEvery: defaultIndexEvery}
 	if err := s.migrate(ctx); err != nil {
 		s.close()
@@ -416,7 +413,6 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := make(map[string]int64, len(p.feeds)+len(p.refs))
-	sigs := map[string]string{}
 	indexed := false
 	err := s.withNativeTx(ctx, func(conn *sqlite3.Conn) error {
 		for i, f := range p.feeds {
@@ -442,11 +438,8 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 				return fmt.Errorf("feed %q: %w", f.Name, err)
 			}
 			ids[f.Name] = id
-			if s.feedSigs[f.Name] != aud.sig {
-				if err := s.writeFeedAudience(conn, id, aud.keys); err != nil {
-					return fmt.Errorf("feed %q: audience: %w", f.Name, err)
-				}
-				sigs[f.Name] = aud.sig
+			if err := s.writeFeedAudience(conn, id, aud.keysJSON); err != nil {
+				return fmt.Errorf("feed %q: audience: %w", f.Name, err)
 			}
 		}
 		for _, name := range p.refs {
@@ -595,9 +588,6 @@ func (s *sqliteStore) writeBatch(ctx context.Context, p *plan) error {
 	}
 	for name, id := range ids {
 		s.feedIDs[name] = id
-	}
-	for name, sig := range sigs {
-		s.feedSigs[name] = sig
 	}
 	if indexed {
 		clear(s.tail)
@@ -764,33 +754,23 @@ const sqliteUpsertFeed = `INSERT INTO feeds (name, kind, originator, tlp, rel_to
 	other = excluded.other, dropped = excluded.dropped, updated = excluded.updated
 	RETURNING id`
 
+// The audience rows of a feed: those for keys the markings no longer give are deleted, the
+// missing ones inserted; unchanged markings write nothing. The keys are one JSON array.
 const (
-	sqliteDeleteAudience = `DELETE FROM feed_audience WHERE feed_id = ?`
-	sqliteInsertAudience = `INSERT INTO feed_audience (audience, feed_id) VALUES (?, ?)`
+	sqliteDeleteAudience = `DELETE FROM feed_audience WHERE feed_id = ?1 AND audience NOT IN (SELECT value FROM json_each(?2))`
+	sqliteInsertAudience = `INSERT OR IGNORE INTO feed_audience (audience, feed_id) SELECT value, ?1 FROM json_each(?2)`
 )
 
-// writeFeedAudience replaces the feed_audience rows of feed id by keys.
-func (s *sqliteStore) writeFeedAudience(conn *sqlite3.Conn, id int64, keys []string) error {
-	st, err := s.native.stmt(conn, sqliteDeleteAudience)
-	if err != nil {
-		return err
-	}
-	b := binder{st: st}
-	b.int(id)
-	if b.err == nil {
-		b.err = st.Exec()
-	}
-	if b.err != nil {
-		return b.err
-	}
-	for _, k := range keys {
-		st, err := s.native.stmt(conn, sqliteInsertAudience)
+// writeFeedAudience makes the feed_audience rows of feed id the keys of keysJSON.
+func (s *sqliteStore) writeFeedAudience(conn *sqlite3.Conn, id int64, keysJSON string) error {
+	for _, q := range []string{sqliteDeleteAudience, sqliteInsertAudience} {
+		st, err := s.native.stmt(conn, q)
 		if err != nil {
 			return err
 		}
 		b := binder{st: st}
-		b.text(k)
 		b.int(id)
+		b.text(keysJSON)
 		if b.err == nil {
 			b.err = st.Exec()
 		}

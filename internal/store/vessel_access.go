@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,11 +15,14 @@ import (
 // A feed's markings (originator, TLP, REL TO) are the markings of every position, latest
 // position, static report and evidence row it delivers. They are expanded, like those of
 // reports, into audience keys ([access.Audiences]): one feed_audience row per (key, feed),
-// rewritten in the write transaction whenever the feed's markings change. Every read of the
-// picture (VesselsInBBox, Vessel, Track) keeps only rows whose feed carries one of the
-// reader's keys ([access.User.AudienceKeys]); the condition is part of the SQL query, so a
-// row the reader may not see is never fetched. Users without a reading role (monitors) hold
-// no key and read no position.
+// written with the feeds row in the transaction of every batch that brings the feed's
+// markings: rows for keys the markings no longer give are deleted, missing ones inserted (no
+// write when nothing changed), so the feed row and its audience always agree, even when two
+// writers ingest one feed with different markings. Every read of the picture (VesselsInBBox,
+// Vessel, Track) keeps only rows whose feed carries one of the reader's keys
+// ([access.User.AudienceKeys]); the condition is part of the SQL query, so a row the reader
+// may not see is never fetched. Users without a reading role (monitors) hold no key and read
+// no position.
 //
 // The latest position and the static data are kept per (vessel, feed). A reader sees, for
 // each vessel, the newest latest position among the feeds releasable to him (ties: the feed
@@ -27,9 +31,9 @@ import (
 
 // feedAudience is the releasability of one feed, as written with it.
 type feedAudience struct {
-	relTo string   // canonical REL TO list, comma-separated ("" for none): feeds.rel_to
-	keys  []string // audience keys ([access.Audiences]): the feed's feed_audience rows
-	sig   string   // originator, TLP and REL TO: unchanged markings need no rewrite
+	relTo    string   // canonical REL TO list, comma-separated ("" for none): feeds.rel_to
+	keys     []string // audience keys ([access.Audiences]): the feed's feed_audience rows
+	keysJSON string   // keys as a JSON array, bound as one parameter
 }
 
 // feedMarkings returns the markings of feed f: its originator, TLP and REL TO (parsed with
@@ -56,7 +60,8 @@ func newFeedAudience(m access.Markings) feedAudience {
 		rel[i] = t.String()
 	}
 	a := feedAudience{relTo: strings.Join(rel, ","), keys: access.Audiences(m)}
-	a.sig = m.Originator + "\x00" + string(m.TLP) + "\x00" + a.relTo
+	b, _ := json.Marshal(a.keys) // strings only: cannot fail
+	a.keysJSON = string(b)
 	return a
 }
 

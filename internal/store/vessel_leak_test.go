@@ -247,6 +247,29 @@ func testFeedMarkings(t *testing.T, cfg Config) {
 	if !slices.Equal(got["m-GREEN"], []string{"state:MEX", "agency:DEA"}) || !slices.Equal(got["m-RED"], []string{"user:7"}) {
 		t.Errorf("stored REL TO: %v", got)
 	}
+	// Two writers of one feed's markings: the audience follows the last batch, whatever each
+	// writer wrote before.
+	s2 := open(t, cfg)
+	amber := ingest.FeedStats{Name: "shared", Kind: "file", Originator: "SEMAR", TLP: "AMBER"}
+	green := amber
+	green.TLP = "GREEN"
+	dea := access.User{ID: 9, Agency: "DEA", State: "USA", Roles: []access.Role{access.RoleAnalyst}}
+	const m = 345000077
+	for i, step := range []struct {
+		s    *Store
+		f    ingest.FeedStats
+		want bool
+	}{{s, amber, false}, {s2, green, true}, {s, amber, false}, {s, amber, false}, {s2, green, true}} {
+		b := &ingest.Batch{Feeds: []ingest.FeedStats{step.f}}
+		if step.s == s { // positions through one writer: SQLite assigns their ids in the writing process
+			b.Positions = []vessel.Position{pos(m, t0.Add(time.Duration(i)*time.Minute), 19, -96, "shared")}
+		}
+		write(t, step.s, b)
+		_, err := s.Vessel(ctx, dea, m)
+		if (err == nil) != step.want {
+			t.Errorf("step %d (%s written by store %d): DEA reads the vessel: %v, want %v", i, step.f.TLP, map[bool]int{true: 1, false: 2}[step.s == s], err == nil, step.want)
+		}
+	}
 }
 
 // BenchmarkVesselPicture reads the picture of 20,000 vessels, each reported by two feeds (a
