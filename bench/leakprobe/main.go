@@ -151,6 +151,7 @@ func main() {
 		caseRefusals: map[string]int{},
 		mmsiFeed:     map[int64]markings{},
 		vesselGap:    map[string]int{},
+		vesselSim:    map[string]int{},
 	}
 	mutate = *mutateFlag
 	strictVessels = *strictV
