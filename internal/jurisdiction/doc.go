@@ -51,38 +51,44 @@
 //
 // # Index and speed
 //
-// Two levels. Level 1 is a grid of 1/32° cells (≈ 1.9 nm) over the region. A cell is uniform
-// when its centre's distances, ± the cell's half-diagonal, cannot cross a zone limit or change
-// the nearest state (distance fields are 1-Lipschitz), no land, mapped-sea or user-zone edge
+// Level 1 is a grid of 1/32° cells (≈ 1.9 nm) over the region. A cell is uniform when its
+// centre's distances, ± the cell's half-diagonal, cannot cross a zone limit or change the
+// nearest state (distance fields are 1-Lipschitz), no land, mapped-sea or user-zone edge
 // crosses it and its corners agree on the territory; then Lookup answers from the cell's
-// class with the baseline distance interpolated bilinearly from the corners (only where the
-// interpolation is within 0.02 nm at the centre and the corners' nearest baseline points are
-// within a cell diagonal of each other; otherwise the distance is computed exactly). Every
-// cell that is not answered by interpolation is split into 4×4 sub-cells (level 2, 1/128°,
-// ≈ 0.47 nm) classified by the same rule with their own corner distances. The rest uses
-// exact geometry: point-in-polygon by counting the edges crossing the segment from the point
-// to the cell centre, and nearest-baseline searches in bounding-volume hierarchies of
-// great-circle arcs, bounded by the corner distances. Lookup reads one packed 32-byte record
-// per cell and one block per level-2 cell. OtherNM comes from a per-cell Euclidean distance
-// transform of the owner map (±1 cell), exact on the high seas.
+// class with the baseline distance interpolated bilinearly from the corners, where the
+// interpolation is within 0.02 nm of the exact distance at the centre and either the
+// corners' nearest baseline points lie within a cell diagonal of each other or the
+// interpolation is also within 0.02 nm at the midpoints of the four sides (a ridge of the
+// distance field crossing the cell then costs at most about 0.04 nm); otherwise the distance
+// is computed exactly. Every cell that is not answered by interpolation is split into 4×4
+// sub-cells (level 2, 1/128°, ≈ 0.47 nm), every such sub-cell again into 2×2 (level 3,
+// 1/256°) and every level-3 sub-cell whose zone is not uniform into 2×2 (level 4, 1/512°,
+// ≈ 0.12 nm), all classified by the same rule with their own corner distances. The rest
+// uses exact geometry: point-in-polygon by counting the edges crossing the segment from the
+// point to the cell centre, and nearest-baseline searches in bounding-volume hierarchies of
+// great-circle arcs, bounded by the corner distances. Above level 1, level 0 (coarse.go)
+// answers blocks of 4×4 uniform cells of one class (1/8°) from one 32-byte leaf: the
+// baseline distance is a biquadratic through nine samples, kept only where it is within
+// 0.01 nm of the exact distance at all 25 vertices and 16 cell centres of the block; the
+// leaves (a few MB) stay in the processor's caches where the level-1 records (80 MB) come
+// from main memory. OtherNM comes from a per-cell Euclidean distance transform of the owner
+// map (±1 cell, and ±0.3 nm more on level-0 blocks), exact on the high seas.
 //
-// The level-1 records and level-2 blocks live in memory mapped outside the Go heap and
+// The level-1 records and the deeper blocks live in memory mapped outside the Go heap and
 // advised for transparent huge pages on Linux (hugemem_linux.go), which spares most lookups
 // a TLB miss.
 //
-// Measured (docs/jurisdiction.md) on the 2-core machine: index build 2 min 51 s cold under
-// load average 13 (cached: ≈ 100 MB; warm load seconds); 80.3 % of random region points on
-// level 1 (168 ns), 14.5 % on level 2 (141 ns), 3.2 % exact distance (3.4 µs), 2.0 % exact
-// geometry (5.0 µs); all points 424–449 ns/op = 2.2–2.4 M lookups/s on one core under the
-// CPU lock (load 4–6), no allocation. Index answers equal the exact ones on 50 000 random
-// points, interpolated distance error max 0.07 nm (TestFastPathMatchesExact).
+// Measured: see docs/jurisdiction.md (index build, path shares and costs, lookups per second).
 //
 // # Not done yet
 //
-//   - Speed target (≥ 5 M lookups/s): not reached; the 5 % of points on the exact paths
-//     take half the time. Next: compact per-cell copies of the candidate arcs of the exact
-//     sub-cells (lists of indices into the 128-byte arc records did not help: tried, see
-//     docs/jurisdiction.md), and 16-byte level-1 records.
+//   - Speed target (≥ 5 M lookups/s): not reached (2.4–3.2 M/s, about 3 M per CPU-second,
+//     on the shared 2-core machine). What is left: the 40 % of points below level 0 each
+//     read a random 32-byte level-1 record of an 80 MB array from main memory (and a
+//     level-2 block for 14 %), and the 1.2 % of points on the exact paths (3–8 µs each) cost
+//     about 60 ns per average lookup. Next: a wider level 0 (1/16° blocks where 1/8° ones
+//     fail), 16-byte level-1 records, and exact searches that do not chase 128-byte arc
+//     records at random.
 //   - Internal waters from official straight baselines and bay closing lines (only inferred
 //     from the mapped territorial sea, see above); rivers open to the sea in the land data
 //     (e.g. the Orinoco) count as coast.

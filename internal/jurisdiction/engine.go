@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/bits"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -153,9 +154,18 @@ type Engine struct {
 	// Index, one entry per grid cell (row-major from the south-west corner) or vertex.
 	cls []uint16 // class of a uniform cell, with flagExactDist; cellMixed for the exact path
 	// Level 2: each cell whose cls has flagExactDist is split into subN×subN sub-cells.
-	sub     []uint32  // per cell: its block in subCls/subV, noSub for none
-	subCls  []uint16  // per block: subN×subN sub-cell entries (as cls), row-major
-	subV    []float32 // per block: (subN+1)² sub-vertex distances (as vdist), row-major
+	sub    []uint32  // per cell: its block in subCls/subV, noSub for none
+	subCls []uint16  // per block: subN×subN sub-cell entries (as cls), row-major
+	subV   []float32 // per block: (subN+1)² sub-vertex distances (as vdist), row-major
+	// Level 3: each level-2 sub-cell whose entry has flagExactDist is split into l3N×l3N
+	// sub-cells; its block follows those of the earlier flagged sub-cells of the same
+	// level-2 block, and those of the earlier level-2 blocks.
+	l3Cls []uint16  // per block: l3N×l3N entries (as cls), row-major
+	l3V   []float32 // per block: l3V vertex distances, row-major
+	// Level 4: each mixed level-3 sub-cell is split again into l3N×l3N, its block following
+	// those of the earlier mixed sub-cells of the same level-3 block and of earlier blocks.
+	l4Cls   []uint16
+	l4V     []float32
 	vdist   []float32 // per vertex: distance to the nearest baseline, nm
 	other   []float32 // per cell: distance from the centre to the nearest other state's land or zone, nm
 	otherSt []uint8   // per cell: that state's index + 1
@@ -165,6 +175,16 @@ type Engine struct {
 	// level-2 cell, so that a lookup touches one or two cache lines of each.
 	recs   []cellRec
 	blocks []subBlock
+	l3     []l3Block
+	l4     []l3Block
+	// Level 0 (coarse.go): per block of coarseN×coarseN cells its leaf, noSub for none.
+	top     []uint32
+	tnx     int // blocks per row of top
+	leaves  []coarseLeaf
+	lv0     []leaf0 // as Lookup reads it (coarse.go)
+	lv0Bits []uint64
+	lv0Rank []uint32
+	lv0Cls  []uint16 // leaf0.cls-1 → class
 
 	// UserZoneErrors lists the user-supplied zones that were rejected, for display.
 	userErrs []error
@@ -188,6 +208,17 @@ type Stats struct {
 	SubFast      int `json:"sub_fast"`
 	SubExactDist int `json:"sub_exact_dist"`
 	SubMixed     int `json:"sub_mixed"`
+	// Level 0: blocks of coarseN×coarseN cells, and those answered from a leaf.
+	CoarseBlocks int `json:"coarse_blocks"`
+	CoarseLeaves int `json:"coarse_leaves"`
+	// Level 3: the sub-cells of the level-2 sub-cells that are not fast.
+	L3Cells     int `json:"l3_cells"`
+	L3Fast      int `json:"l3_fast"`
+	L3ExactDist int `json:"l3_exact_dist"`
+	L3Mixed     int `json:"l3_mixed"`
+	// Level 4: the sub-cells of the mixed level-3 sub-cells, and those still mixed.
+	L4Cells int `json:"l4_cells"`
+	L4Mixed int `json:"l4_mixed"`
 }
 
 type grid struct {
@@ -713,14 +744,24 @@ func (e *Engine) template(k *class) {
 // Lookup answers the jurisdiction of the point at lat, lon (degrees, WGS 84). It is safe for
 // concurrent use and does not allocate. Points outside the engine's region, and NaN
 // coordinates, get Zone ZoneUnknown.
-func (e *Engine) Lookup(lat, lon float64) Answer {
+func (e *Engine) Lookup(lat, lon float64) (a Answer) {
 	g := &e.g
 	fx, fy := (lon-g.minX)*g.inv, (lat-g.minY)*g.inv
 	if !(fx >= 0 && fy >= 0 && fx < float64(g.nx) && fy < float64(g.ny)) {
-		a := Answer{Lat: lat, Lon: lon, Zone: ZoneUnknown, Regime: regimes[ZoneUnknown]}
-		return a
+		a = Answer{Lat: lat, Lon: lon, Zone: ZoneUnknown, Regime: regimes[ZoneUnknown]}
+		return
 	}
 	i, j := int(fx), int(fy)
+	if l := e.leaf((j/coarseN)*e.tnx + i/coarseN); l != nil {
+		// Level 0: the block's leaf says everything.
+		a = e.classes[e.lv0Cls[l.cls-1]].tmpl
+		a.Lat, a.Lon = lat, lon
+		bx, by := float64(i&^(coarseN-1)), float64(j&^(coarseN-1))
+		d := l.dist((fx-bx)*(1.0/coarseN), (fy-by)*(1.0/coarseN))
+		a.BaselineNM = d
+		e.fillOther(&a, l.otherSt, l.otherNM(i%coarseN, j%coarseN), d)
+		return
+	}
 	k := j*g.nx + i
 	r := &e.recs[k]
 	c := r.cls
@@ -734,10 +775,32 @@ func (e *Engine) Lookup(lat, lon float64) Answer {
 			u, w = u*subN, w*subN
 			si, sj := min(int(u), subN-1), min(int(w), subN-1)
 			u, w = u-float64(si), w-float64(sj)
-			c = b.cls[sj*subN+si]
+			s := sj*subN + si
+			c = b.cls[s]
 			vd = b.corners(si, sj)
 			if c&flagExactDist != 0 {
-				h = e.halfDiagNM(j) / subN
+				// Level 3: the sub-cell is split into l3N×l3N.
+				t := &e.l3[b.base3+uint32(bits.OnesCount16(b.mask3&(1<<s-1)))]
+				u, w = u*l3N, w*l3N
+				ti, tj := min(int(u), l3N-1), min(int(w), l3N-1)
+				u, w = u-float64(ti), w-float64(tj)
+				s3 := tj*l3N + ti
+				c = t.cls[s3]
+				vd = t.corners(ti, tj)
+				if c == cellMixed {
+					// Level 4: the mixed sub-cell is split into l3N×l3N.
+					t4 := &e.l4[t.base4+uint32(bits.OnesCount8(t.mask4&(1<<s3-1)))]
+					u, w = u*l3N, w*l3N
+					ti, tj := min(int(u), l3N-1), min(int(w), l3N-1)
+					u, w = u-float64(ti), w-float64(tj)
+					c = t4.cls[tj*l3N+ti]
+					vd = t4.corners(ti, tj)
+					if c&flagExactDist != 0 {
+						h = e.halfDiagNM(j) / (subN * l3N * l3N)
+					}
+				} else if c&flagExactDist != 0 {
+					h = e.halfDiagNM(j) / (subN * l3N)
+				}
 			}
 		} else {
 			h = e.halfDiagNM(j)
@@ -746,23 +809,23 @@ func (e *Engine) Lookup(lat, lon float64) Answer {
 	if c&flagExactDist == 0 {
 		// Uniform cell: the class says everything but the distances; interpolate those.
 		cl := &e.classes[c]
-		a := cl.tmpl
+		a = cl.tmpl
 		a.Lat, a.Lon = lat, lon
 		d := float64(vd[0])*(1-u)*(1-w) + float64(vd[1])*u*(1-w) + float64(vd[2])*(1-u)*w + float64(vd[3])*u*w
 		a.BaselineNM = d
-		e.fillOther(&a, r, d)
-		return a
+		e.fillOther(&a, r.otherSt, r.other, d)
+		return
 	}
 	// The distance is 1-Lipschitz: no farther than a corner's distance plus the cell diagonal.
 	bound := float64(min(vd[0], vd[1], vd[2], vd[3])) + 2*h + 0.01
 	if c != cellMixed {
 		// Uniform zone, but the distance field is not smooth enough here to interpolate.
 		cl := &e.classes[c&^flagExactDist]
-		a := cl.tmpl
+		a = cl.tmpl
 		a.Lat, a.Lon = lat, lon
-		a.BaselineNM = e.exactDist(cl, lat, lon, bound)
-		e.fillOther(&a, r, a.BaselineNM)
-		return a
+		a.BaselineNM = e.exactDist(&cl.classKey, lat, lon, bound)
+		e.fillOther(&a, r.otherSt, r.other, a.BaselineNM)
+		return
 	}
 	q := e.evalExact(k, pt{lon, lat}, g.centre(i, j), bound, false)
 	return e.answer(&q, r, lat, lon)
@@ -776,7 +839,7 @@ func (e *Engine) corners(v0, stride int) [4]float32 {
 
 // exactDist is the baseline distance at a point of a uniform cell of class cl, computed as
 // evalExact would.
-func (e *Engine) exactDist(cl *class, lat, lon, maxNM float64) float64 {
+func (e *Engine) exactDist(cl *classKey, lat, lon, maxNM float64) float64 {
 	v := unit(lat, lon)
 	if cl.Basis == "mapped" {
 		// Corner distances bound the distance to the outer limit: dBase + TerritorialSeaNM.
@@ -812,23 +875,23 @@ func (e *Engine) answer(q *point, r *cellRec, lat, lon float64) Answer {
 	if q.zone == ZoneHighSeas {
 		a.BaselineNM = q.d1
 	}
-	e.fillOther(&a, r, q.d1)
+	e.fillOther(&a, r.otherSt, r.other, q.d1)
 	return a
 }
 
-// fillOther sets OtherState and OtherNM from the cell's distance field; on the high seas from
-// the nearest baseline distance d1.
-func (e *Engine) fillOther(a *Answer, r *cellRec, d1 float64) {
+// fillOther sets OtherState and OtherNM from the cell's distance field (the cell's otherSt
+// and other); on the high seas from the nearest baseline distance d1.
+func (e *Engine) fillOther(a *Answer, otherSt uint8, other float32, d1 float64) {
 	if a.Zone == ZoneHighSeas {
 		a.OtherNM = math.Max(0, d1-e.cfg.EEZNM)
-		if s := r.otherSt; s != 0 {
+		if s := otherSt; s != 0 {
 			a.OtherState = e.states[s-1]
 		}
 		return
 	}
-	if s := r.otherSt; s != 0 {
+	if s := otherSt; s != 0 {
 		a.OtherState = e.states[s-1]
-		a.OtherNM = float64(r.other)
+		a.OtherNM = float64(other)
 	} else {
 		a.OtherNM = -1
 	}
@@ -857,11 +920,27 @@ type cellRec struct {
 	_       [5]byte
 }
 
-// subBlock is the packed level-2 block of a cell: the sub-cells' entries and the sub-vertex
-// distances (nm).
+// subBlock is the packed level-2 block of a cell: the sub-cells' entries, the sub-vertex
+// distances (nm), and where the level-3 blocks of its flagged sub-cells (bits of mask3) start.
 type subBlock struct {
-	cls [subN * subN]uint16
-	v   [(subN + 1) * (subN + 1)]float32
+	cls   [subN * subN]uint16
+	v     [(subN + 1) * (subN + 1)]float32
+	base3 uint32
+	mask3 uint16
+}
+
+// l3Block is the packed level-3 (or level-4) block of a sub-cell: entries and vertex
+// distances (nm), and where the level-4 blocks of its mixed sub-cells (bits of mask4) start.
+type l3Block struct {
+	cls   [l3N * l3N]uint16
+	v     [l3V]float32
+	base4 uint32
+	mask4 uint8
+}
+
+func (b *l3Block) corners(ti, tj int) [4]float32 {
+	v := b.v[tj*(l3N+1)+ti:]
+	return [4]float32{v[0], v[1], v[l3N+1], v[l3N+2]}
 }
 
 func (b *subBlock) corners(si, sj int) [4]float32 {
@@ -883,12 +962,42 @@ func (e *Engine) pack() {
 	}
 	const nv = (subN + 1) * (subN + 1)
 	e.blocks, freeBlocks = hugeSlice[subBlock](len(e.subCls) / (subN * subN))
-	releaseWhenUnreachable(e, []func(){freeRecs, freeBlocks})
+	var freeL3, freeL4 func()
+	e.l3, freeL3 = hugeSlice[l3Block](len(e.l3Cls) / (l3N * l3N))
+	e.l4, freeL4 = hugeSlice[l3Block](len(e.l4Cls) / (l3N * l3N))
+	for n := range e.l4 {
+		copy(e.l4[n].cls[:], e.l4Cls[n*l3N*l3N:])
+		copy(e.l4[n].v[:], e.l4V[n*l3V:(n+1)*l3V])
+	}
+	n4 := 0
+	n3 := 0
 	for bi := range e.blocks {
 		b := &e.blocks[bi]
 		copy(b.cls[:], e.subCls[bi*subN*subN:])
 		copy(b.v[:], e.subV[bi*nv:(bi+1)*nv])
+		b.base3 = uint32(n3)
+		for s, c := range b.cls {
+			if c&flagExactDist != 0 {
+				b.mask3 |= 1 << s
+				t := &e.l3[n3]
+				copy(t.cls[:], e.l3Cls[n3*l3N*l3N:])
+				copy(t.v[:], e.l3V[n3*l3V:(n3+1)*l3V])
+				t.base4 = uint32(n4)
+				for s4, c4 := range t.cls {
+					if c4 == cellMixed {
+						t.mask4 |= 1 << s4
+						n4++
+					}
+				}
+				n3++
+			}
+		}
 	}
 	e.vdist, e.other, e.otherSt, e.subV = nil, nil, nil, nil
 	e.cls, e.sub, e.subCls = nil, nil, nil
+	e.l3Cls, e.l3V, e.l4Cls, e.l4V = nil, nil, nil, nil
+	e.tnx, _ = g.coarseDims()
+	freeLeaves := e.packLeaves()
+	e.top, e.leaves = nil, nil
+	releaseWhenUnreachable(e, []func(){freeRecs, freeBlocks, freeL3, freeL4, freeLeaves})
 }

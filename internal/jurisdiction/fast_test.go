@@ -3,6 +3,7 @@ package jurisdiction
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -21,29 +22,53 @@ func regionPoints(e *Engine, n int, seed uint64) [][2]float64 {
 
 // Lookup paths, from the cheapest.
 const (
-	pathFast1     = iota // level-1 cell, interpolated
+	pathFast0     = iota // level-0 block, interpolated
+	pathFast1            // level-1 cell, interpolated
 	pathFast2            // level-2 sub-cell, interpolated
+	pathFast3            // level-3 or level-4 sub-cell, interpolated
 	pathExactDist        // uniform (sub-)cell, exact distance
 	pathMixed            // exact geometry
 )
 
-var pathNames = []string{"fast-L1", "fast-L2", "exact-distance", "mixed"}
+var pathNames = []string{"fast-L0", "fast-L1", "fast-L2", "fast-L3/4", "exact-distance", "mixed"}
 
 // pathOf returns the path Lookup takes for lat, lon (inside the region).
 func (e *Engine) pathOf(lat, lon float64) int {
 	g := &e.g
 	fx, fy := (lon-g.minX)*g.inv, (lat-g.minY)*g.inv
 	i, j := int(fx), int(fy)
+	if e.leaf((j/coarseN)*e.tnx+i/coarseN) != nil {
+		return pathFast0
+	}
 	r := &e.recs[j*g.nx+i]
 	c := r.cls
 	if c&flagExactDist == 0 {
 		return pathFast1
 	}
 	if r.sub != noSub {
-		si, sj := min(int((fx-float64(i))*subN), subN-1), min(int((fy-float64(j))*subN), subN-1)
-		c = e.blocks[r.sub].cls[sj*subN+si]
+		u, w := (fx-float64(i))*subN, (fy-float64(j))*subN
+		si, sj := min(int(u), subN-1), min(int(w), subN-1)
+		b := &e.blocks[r.sub]
+		s := sj*subN + si
+		c = b.cls[s]
 		if c&flagExactDist == 0 {
 			return pathFast2
+		}
+		u, w = (u-float64(si))*l3N, (w-float64(sj))*l3N
+		t := &e.l3[b.base3+uint32(bits.OnesCount16(b.mask3&(1<<s-1)))]
+		ti, tj := min(int(u), l3N-1), min(int(w), l3N-1)
+		s3 := tj*l3N + ti
+		c = t.cls[s3]
+		if c&flagExactDist == 0 {
+			return pathFast3
+		}
+		if c == cellMixed {
+			u, w = (u-float64(ti))*l3N, (w-float64(tj))*l3N
+			t4 := &e.l4[t.base4+uint32(bits.OnesCount8(t.mask4&(1<<s3-1)))]
+			c = t4.cls[min(int(w), l3N-1)*l3N+min(int(u), l3N-1)]
+			if c&flagExactDist == 0 {
+				return pathFast3
+			}
 		}
 	}
 	if c == cellMixed {
@@ -63,7 +88,7 @@ func TestFastPathMatchesExact(t *testing.T) {
 	}
 	var maxErr, sumErr float64
 	var nInterp, zoneDiff int
-	var paths [4]int
+	var paths [6]int
 	for _, p := range regionPoints(e, n, 7) {
 		a := e.Lookup(p[0], p[1])
 		i, j := e.g.cellOf(p[1], p[0])
@@ -78,7 +103,7 @@ func TestFastPathMatchesExact(t *testing.T) {
 				t.Errorf("Lookup(%g, %g) = %s/%s %s (path %s); exact geometry says %s/%s %s", p[0], p[1], a.State, a.Territory, a.Zone, pathNames[path], x.State, x.Territory, x.Zone)
 			}
 		}
-		if path <= pathFast2 {
+		if path <= pathFast3 {
 			nInterp++
 			d := math.Abs(a.BaselineNM - x.BaselineNM)
 			maxErr = math.Max(maxErr, d)

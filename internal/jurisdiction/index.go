@@ -23,7 +23,7 @@ import (
 const interpTolNM = 0.02
 
 // indexVersion changes whenever the index layout or the classification rule changes.
-const indexVersion = "accord-jurisdiction-index-v5"
+const indexVersion = "accord-jurisdiction-index-v9"
 
 // halfDiagNM is the half-diagonal of a cell of row j in nautical miles, padded by 2 %.
 func (e *Engine) halfDiagNM(j int) float64 {
@@ -120,6 +120,24 @@ func (e *Engine) countCells() {
 			e.Stats.SubFast++
 		}
 	}
+	e.Stats.CoarseBlocks, e.Stats.CoarseLeaves = len(e.top), len(e.leaves)
+	e.Stats.L4Cells, e.Stats.L4Mixed = len(e.l4Cls), 0
+	for _, c := range e.l4Cls {
+		if c == cellMixed {
+			e.Stats.L4Mixed++
+		}
+	}
+	e.Stats.L3Cells, e.Stats.L3Fast, e.Stats.L3ExactDist, e.Stats.L3Mixed = len(e.l3Cls), 0, 0, 0
+	for _, c := range e.l3Cls {
+		switch {
+		case c == cellMixed:
+			e.Stats.L3Mixed++
+		case c&flagExactDist != 0:
+			e.Stats.L3ExactDist++
+		default:
+			e.Stats.L3Fast++
+		}
+	}
 	for i := range e.classes {
 		e.template(&e.classes[i])
 	}
@@ -169,7 +187,8 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 	}
 	n := g.nx * g.ny
 	e.cls = make([]uint16, n)
-	labels := make([]uint8, n) // owner state + 1 at the centre
+	labels := make([]uint8, n)    // owner state + 1 at the centre
+	centreD := make([]float32, n) // baseline distance at the centre, as the answer reports it
 	var mu sync.Mutex
 	seen := map[classKey]int{}
 	err = e.parallelRows(ctx, g.ny, func(j int) {
@@ -181,11 +200,16 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 			if q.state >= 0 {
 				labels[k] = uint8(q.state + 1)
 			}
+			centreD[k] = float32(q.dBase)
+			if q.zone == ZoneHighSeas {
+				centreD[k] = float32(q.d1)
+			}
 			edges := e.land.hasEdges(k) || (e.user != nil && e.user.hasEdges(k)) || (e.ts != nil && e.ts.hasEdges(k))
 			v0 := j*(g.nx+1) + i
 			v1 := v0 + g.nx + 1
 			corners := [4]*vertexInfo{&vinfo[v0], &vinfo[v0+1], &vinfo[v1], &vinfo[v1+1]}
-			e.cls[k] = e.classify(&q, h, edges, corners, e.corners(v0, g.nx+1), c.Y, &mu, seen)
+			vd := e.corners(v0, g.nx+1)
+			e.cls[k] = e.refine(e.classify(&q, h, edges, corners, vd, c.Y, &mu, seen), &q, vd, g.cellBox(i, j), h)
 		}
 	})
 	if err != nil {
@@ -194,7 +218,11 @@ func (e *Engine) computeIndex(ctx context.Context) error {
 	if err := e.computeSub(ctx, &mu, seen); err != nil {
 		return err
 	}
-	return e.computeOther(ctx, labels)
+	if err := e.computeOther(ctx, labels); err != nil {
+		return err
+	}
+	e.computeCoarse(centreD)
+	return nil
 }
 
 // classify returns the index entry of a cell or sub-cell: its class when every point of it
@@ -247,6 +275,37 @@ func (e *Engine) classify(q *point, h float64, edges bool, vi [4]*vertexInfo, vd
 	return uint16(ci)
 }
 
+// refine clears flagExactDist from the entry c that classify gave a cell or sub-cell (box,
+// corner distances vd SW, SE, NW, NE, half-diagonal h, centre evaluation q) when the
+// interpolation passed the centre test but not the smoothness test, and the bilinear
+// interpolation also reproduces the exact distance at the midpoints of the four sides within
+// interpTolNM. Across a ridge of the distance field (slopes ±1) crossing a side at a fraction
+// t of its length L, the interpolation is off by t·L at that side's midpoint and by at most
+// 2·t·(1−t)·L at the ridge: the midpoint test bounds the error to about 2·interpTolNM.
+func (e *Engine) refine(c uint16, q *point, vd [4]float32, box bbox, h float64) uint16 {
+	if c == cellMixed || c&flagExactDist == 0 {
+		return c
+	}
+	want := q.dBase
+	if q.zone == ZoneHighSeas {
+		want = q.d1
+	}
+	d0, d1, d2, d3 := float64(vd[0]), float64(vd[1]), float64(vd[2]), float64(vd[3])
+	if math.Abs((d0+d1+d2+d3)/4-want) > interpTolNM {
+		return c
+	}
+	k := classKey{Zone: q.zone, State: q.state, Place: q.place, Basis: q.basis}
+	bound := math.Min(math.Min(d0, d1), math.Min(d2, d3)) + 2*h + 0.01
+	mx, my := (box.MinX+box.MaxX)/2, (box.MinY+box.MaxY)/2
+	mids := [4][3]float64{{mx, box.MinY, (d0 + d1) / 2}, {box.MinX, my, (d0 + d2) / 2}, {box.MaxX, my, (d1 + d3) / 2}, {mx, box.MaxY, (d2 + d3) / 2}}
+	for _, m := range mids {
+		if math.Abs(e.exactDist(&k, m[1], m[0], bound)-m[2]) > interpTolNM {
+			return c
+		}
+	}
+	return c &^ flagExactDist
+}
+
 // subN is the number of level-2 sub-cells along each side of a cell that is not answered by
 // interpolation alone (1/128° ≈ 0.47 nm by default); noSub marks a cell without them.
 const (
@@ -254,9 +313,9 @@ const (
 	noSub = ^uint32(0)
 )
 
-// computeSub builds level 2: every cell whose entry has flagExactDist (mixed, or not
+// computeSub builds levels 2 and 3: every cell whose entry has flagExactDist (mixed, or not
 // interpolable) is split into subN×subN sub-cells classified by the same rule, with their own
-// corner distances.
+// corner distances, and every such sub-cell again into l3N×l3N.
 func (e *Engine) computeSub(ctx context.Context, mu *sync.Mutex, seen map[classKey]int) error {
 	g := &e.g
 	e.sub = make([]uint32, len(e.cls))
@@ -272,7 +331,8 @@ func (e *Engine) computeSub(ctx context.Context, mu *sync.Mutex, seen map[classK
 	e.subCls = make([]uint16, m*subN*subN)
 	e.subV = make([]float32, m*nv)
 	sc := g.cs / subN
-	return e.parallelRows(ctx, g.ny, func(j int) {
+	l3, l4 := make([][]l3Block, m), make([][]l3Block, m)
+	if err := e.parallelRows(ctx, g.ny, func(j int) {
 		h := e.halfDiagNM(j) / subN
 		var vi [nv]vertexInfo
 		for i := 0; i < g.nx; i++ {
@@ -299,12 +359,116 @@ func (e *Engine) computeSub(ctx context.Context, mu *sync.Mutex, seen map[classK
 					cd := [4]float32{vd[v0], vd[v0+1], vd[v1], vd[v1+1]}
 					q := e.evalExact(k, p, c, float64(min(cd[0], cd[1], cd[2], cd[3]))+2*h+0.01, true)
 					edges := e.land.edgesIn(k, box) || (e.user != nil && e.user.edgesIn(k, box)) || (e.ts != nil && e.ts.edgesIn(k, box))
-					e.subCls[int(off)*subN*subN+b*subN+a] = e.classify(&q, h, edges,
-						[4]*vertexInfo{&vi[v0], &vi[v0+1], &vi[v1], &vi[v1+1]}, cd, p.Y, mu, seen)
+					e.subCls[int(off)*subN*subN+b*subN+a] = e.refine(e.classify(&q, h, edges,
+						[4]*vertexInfo{&vi[v0], &vi[v0+1], &vi[v1], &vi[v1+1]}, cd, p.Y, mu, seen), &q, cd, box, h)
 				}
 			}
+			l3[off], l4[off] = e.computeL3(k, i, j, e.subCls[int(off)*subN*subN:int(off+1)*subN*subN], vd, &vi, mu, seen)
 		}
-	})
+	}); err != nil {
+		return err
+	}
+	// Level 3, in block order: each block's flagged sub-cells, row-major.
+	n3 := 0
+	for _, bs := range l3 {
+		n3 += len(bs)
+	}
+	e.l3Cls = make([]uint16, 0, n3*l3N*l3N)
+	e.l3V = make([]float32, 0, n3*l3V)
+	for _, bs := range l3 {
+		for bi := range bs {
+			e.l3Cls = append(e.l3Cls, bs[bi].cls[:]...)
+			e.l3V = append(e.l3V, bs[bi].v[:]...)
+		}
+	}
+	e.l4Cls, e.l4V = nil, nil
+	for _, bs := range l4 {
+		for bi := range bs {
+			e.l4Cls = append(e.l4Cls, bs[bi].cls[:]...)
+			e.l4V = append(e.l4V, bs[bi].v[:]...)
+		}
+	}
+	return nil
+}
+
+// l3N is the number of level-3 sub-cells along each side of a level-2 sub-cell that is not
+// answered by interpolation alone (1/256° ≈ 0.23 nm by default); l3V is the number of level-3
+// vertices of a level-2 sub-cell.
+const (
+	l3N = 2
+	l3V = (l3N + 1) * (l3N + 1)
+)
+
+// computeL3 builds the level-3 blocks of level-2 block cls (of cell k = i, j, whose sub-vertex
+// distances and information are vd and vi): one block per flagged sub-cell, row-major, each
+// split into l3N×l3N sub-cells classified by the same rule; and the level-4 blocks: one per
+// mixed level-3 sub-cell, in the order of the level-3 blocks and their sub-cells.
+func (e *Engine) computeL3(k, i, j int, cls []uint16, vd []float32, vi *[(subN + 1) * (subN + 1)]vertexInfo, mu *sync.Mutex, seen map[classKey]int) (l3, l4 []l3Block) {
+	g := &e.g
+	sc := g.cs / subN
+	x0, y0 := g.minX+float64(i)*g.cs, g.minY+float64(j)*g.cs
+	h := e.halfDiagNM(j) / subN
+	for s, cl := range cls {
+		if cl&flagExactDist == 0 {
+			continue
+		}
+		a, b := s%subN, s/subN
+		v := b*(subN+1) + a
+		cv := [4]int{v, v + 1, v + subN + 1, v + subN + 2}
+		xs, ys := x0+float64(a)*sc, y0+float64(b)*sc
+		blk, wi := e.split(k, i, j, xs, ys, sc, h/l3N,
+			[4]float32{vd[cv[0]], vd[cv[1]], vd[cv[2]], vd[cv[3]]}, [4]vertexInfo{vi[cv[0]], vi[cv[1]], vi[cv[2]], vi[cv[3]]}, mu, seen)
+		l3 = append(l3, blk)
+		for t, c3 := range blk.cls {
+			if c3 != cellMixed {
+				continue
+			}
+			x, y := t%l3N, t/l3N
+			w := y*(l3N+1) + x
+			cw := [4]int{w, w + 1, w + l3N + 1, w + l3N + 2}
+			b4, _ := e.split(k, i, j, xs+float64(x)*sc/l3N, ys+float64(y)*sc/l3N, sc/l3N, h/(l3N*l3N),
+				[4]float32{blk.v[cw[0]], blk.v[cw[1]], blk.v[cw[2]], blk.v[cw[3]]}, [4]vertexInfo{wi[cw[0]], wi[cw[1]], wi[cw[2]], wi[cw[3]]}, mu, seen)
+			l4 = append(l4, b4)
+		}
+	}
+	return l3, l4
+}
+
+// split divides the square of side size degrees at xs, ys (in cell k = i, j), whose corner
+// distances and information are cd and ci (SW, SE, NW, NE), into l3N×l3N sub-cells of
+// half-diagonal h nm, classified by the same rule as cells.
+func (e *Engine) split(k, i, j int, xs, ys, size, h float64, cd [4]float32, ci [4]vertexInfo, mu *sync.Mutex, seen map[classKey]int) (l3Block, [l3V]vertexInfo) {
+	g := &e.g
+	c := g.centre(i, j)
+	st := size / l3N
+	var blk l3Block
+	var wi [l3V]vertexInfo
+	for y := 0; y <= l3N; y++ {
+		for x := 0; x <= l3N; x++ {
+			n := y*(l3N+1) + x
+			if x%l3N == 0 && y%l3N == 0 {
+				m := (y/l3N)*2 + x/l3N
+				blk.v[n], wi[n] = cd[m], ci[m]
+				continue
+			}
+			d, inf := e.vertexDist(i, j, pt{xs + float64(x)*st, ys + float64(y)*st})
+			blk.v[n], wi[n] = float32(d), inf
+		}
+	}
+	for y := 0; y < l3N; y++ {
+		for x := 0; x < l3N; x++ {
+			box := bbox{xs + float64(x)*st, ys + float64(y)*st, xs + float64(x+1)*st, ys + float64(y+1)*st}
+			p := pt{(box.MinX + box.MaxX) / 2, (box.MinY + box.MaxY) / 2}
+			v0 := y*(l3N+1) + x
+			v1 := v0 + l3N + 1
+			cd := [4]float32{blk.v[v0], blk.v[v0+1], blk.v[v1], blk.v[v1+1]}
+			q := e.evalExact(k, p, c, float64(min(cd[0], cd[1], cd[2], cd[3]))+2*h+0.01, true)
+			edges := e.land.edgesIn(k, box) || (e.user != nil && e.user.edgesIn(k, box)) || (e.ts != nil && e.ts.edgesIn(k, box))
+			blk.cls[y*l3N+x] = e.refine(e.classify(&q, h, edges,
+				[4]*vertexInfo{&wi[v0], &wi[v0+1], &wi[v1], &wi[v1+1]}, cd, p.Y, mu, seen), &q, cd, box, h)
+		}
+	}
+	return blk, wi
 }
 
 // vertexDist is the baseline distance at vertex p (lower-left corner of cell i, j, or its
@@ -487,7 +651,9 @@ func (e *Engine) writeIndex(path string) error {
 		binary.Write(w, binary.LittleEndian, int32(c.Place))
 		str(c.Basis)
 	}
-	for _, s := range []any{e.cls, e.vdist, e.other, e.otherSt, uint32(len(e.subCls) / (subN * subN)), e.sub, e.subCls, e.subV} {
+	for _, s := range []any{e.cls, e.vdist, e.other, e.otherSt, uint32(len(e.subCls) / (subN * subN)), e.sub, e.subCls, e.subV,
+		uint32(len(e.l3Cls) / (l3N * l3N)), e.l3Cls, e.l3V,
+		uint32(len(e.l4Cls) / (l3N * l3N)), e.l4Cls, e.l4V, uint32(len(e.leaves)), e.top, encodeLeaves(e.leaves)} {
 		if err := binary.Write(w, binary.LittleEndian, s); err != nil {
 			tmp.Close()
 			return err
@@ -591,7 +757,62 @@ func (e *Engine) readIndex(path string) error {
 			return fmt.Errorf("corrupt index cache: %w", err)
 		}
 	}
-	for _, cs := range [][]uint16{cls, subCls} {
+	flagged := 0
+	for _, c := range subCls {
+		if c&flagExactDist != 0 {
+			flagged++
+		}
+	}
+	n3 := int(u32())
+	if rerr != nil || n3 != flagged {
+		return errors.New("corrupt index cache: level-3 block count")
+	}
+	l3Cls, l3V := make([]uint16, n3*l3N*l3N), make([]float32, n3*l3V)
+	for _, s := range []any{l3Cls, l3V} {
+		if err := binary.Read(r, binary.LittleEndian, s); err != nil {
+			return fmt.Errorf("corrupt index cache: %w", err)
+		}
+	}
+	mixed3 := 0
+	for _, c := range l3Cls {
+		if c == cellMixed {
+			mixed3++
+		}
+	}
+	n4 := int(u32())
+	if rerr != nil || n4 != mixed3 {
+		return errors.New("corrupt index cache: level-4 block count")
+	}
+	l4Cls, l4V := make([]uint16, n4*l3N*l3N), make([]float32, n4*(l3N+1)*(l3N+1))
+	for _, s := range []any{l4Cls, l4V} {
+		if err := binary.Read(r, binary.LittleEndian, s); err != nil {
+			return fmt.Errorf("corrupt index cache: %w", err)
+		}
+	}
+	nl := int(u32())
+	tnx, tny := g.coarseDims()
+	if rerr != nil || nl > tnx*tny {
+		return errors.New("corrupt index cache: level-0 leaf count")
+	}
+	top, raw := make([]uint32, tnx*tny), make([]byte, nl*coarseLeafSize)
+	if err := binary.Read(r, binary.LittleEndian, top); err != nil {
+		return fmt.Errorf("corrupt index cache: %w", err)
+	}
+	if _, err := io.ReadFull(r, raw); err != nil {
+		return fmt.Errorf("corrupt index cache: %w", err)
+	}
+	leaves := decodeLeaves(raw)
+	for _, t := range top {
+		if t != noSub && int(t) >= nl {
+			return errors.New("corrupt index cache: level-0 leaf out of range")
+		}
+	}
+	for _, l := range leaves {
+		if l.cls&flagExactDist != 0 || int(l.cls) >= len(classes) || int(l.otherSt) > len(e.states) {
+			return errors.New("corrupt index cache: level-0 leaf class or state out of range")
+		}
+	}
+	for _, cs := range [][]uint16{cls, subCls, l3Cls, l4Cls} {
 		for _, c := range cs {
 			if c != cellMixed && int(c&^flagExactDist) >= len(classes) {
 				return errors.New("corrupt index cache: cell class out of range")
@@ -610,5 +831,8 @@ func (e *Engine) readIndex(path string) error {
 	}
 	e.classes, e.cls, e.vdist, e.other, e.otherSt = classes, cls, vdist, other, otherSt
 	e.sub, e.subCls, e.subV = sub, subCls, subV
+	e.l3Cls, e.l3V = l3Cls, l3V
+	e.l4Cls, e.l4V = l4Cls, l4V
+	e.top, e.leaves = top, leaves
 	return nil
 }
