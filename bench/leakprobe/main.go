@@ -99,20 +99,22 @@ type probe struct {
 	requests atomic.Int64
 	byStatus sync.Map // status -> *atomic.Int64
 
-	mu           sync.Mutex
-	leaks        []string
-	findings     []string
-	idLeaks      []string
-	seen         map[string]map[*record]bool // user name -> records whose canaries reached the user
-	listSeen     map[string]map[int64]bool   // user -> report ids through the paged list
-	entSeen      map[string]map[int64]bool   // user -> entity ids through the entity list
-	cursors      []string
-	errors5xx    map[string]int
-	aggChecked   int
-	caseRefusals map[string]int
-	rejected     int
-	accepted     []string
-	leakCount    int
+	mu            sync.Mutex
+	leaks         []string
+	findings      []string
+	idLeaks       []string
+	seen          map[string]map[*record]bool // user name -> records whose canaries reached the user
+	listSeen      map[string]map[int64]bool   // user -> report ids through the paged list
+	entSeen       map[string]map[int64]bool   // user -> entity ids through the entity list
+	cursors       []string
+	errors5xx     map[string]int
+	aggChecked    int
+	caseRefusals  map[string]int
+	stixProbes    int // POSTs reusing the STIX id of a report the writer may not read
+	stixConflicts int // ... answered 409, which tells the writer the hidden report exists
+	rejected      int
+	accepted      []string
+	leakCount     int
 }
 
 var (
@@ -1680,9 +1682,10 @@ func (p *probe) writeAttacks(u *user) []job {
 			check: func(st int, b []byte) {
 				p.mu.Lock()
 				defer p.mu.Unlock()
+				p.stixProbes++
 				switch st {
 				case 409:
-					p.findings = append(p.findings, fmt.Sprintf("existence: POST /api/v1/reports with the STIX id of report %d unreadable to %s answers 409 (documented: a record with this STIX id exists)", rid.ID, u.Name))
+					p.stixConflicts++
 				case 201:
 					p.findings = append(p.findings, fmt.Sprintf("POST /api/v1/reports with the STIX id of report %d unreadable to %s created a record (%s)", rid.ID, u.Name, trunc(b, 100)))
 				}
@@ -1834,6 +1837,7 @@ func (p *probe) summary(label string) {
 		}
 		fmt.Printf("[%s] vessels of feeds not releasable to the user, of the simulated vessels (ground truth) listed by GET /api/v1/vessels (docs/api.md: not yet filtered per feed): %s\n", label, strings.Join(vg, " "))
 	}
+	fmt.Printf("[%s] existence: %d of %d reports created with the STIX id of a report the writer may not read answered 409 (documented conflict; tells the writer the id exists)\n", label, p.stixConflicts, p.stixProbes)
 	var errs []string
 	for k, n := range p.errors5xx {
 		errs = append(errs, fmt.Sprintf("%d× %s", n, k))
