@@ -82,8 +82,8 @@
 //
 // # Not done yet
 //
-//   - Speed target (≥ 5 M lookups/s): not reached (2.4–3.2 M/s, about 3 M per CPU-second,
-//     on the shared 2-core machine). What is left: the 40 % of points below level 0 each
+//   - Speed target (≥ 5 M lookups/s): not reached (1.6–3.3 M/s on a million distinct
+//     points, up to 4.3 M/s in BenchmarkLookup, on the shared 2-core machine). What is left: the 40 % of points below level 0 each
 //     read a random 32-byte level-1 record of an 80 MB array from main memory (and a
 //     level-2 block for 14 %), and the 1.2 % of points on the exact paths (3–8 µs each) cost
 //     about 60 ns per average lookup. Next: a wider level 0 (1/16° blocks where 1/8° ones

@@ -124,13 +124,15 @@ func TestFastPathMatchesExact(t *testing.T) {
 }
 
 // BenchmarkLookup is the speed target: Lookup on random points of the region 0–35°N,
-// 125–55°W, one goroutine.
+// 125–55°W, one goroutine. It cycles through 4 194 304 points, so that the index data the
+// points touch does not stay in the caches from one round to the next (with 65 536 points it
+// did, and the figure came out up to twice as fast as on a million distinct points).
 //
 // Besides wall time it reports the thread's CPU time per lookup (cpu-ns/op, and Mlookups/cpu-s
 // from it): on a shared machine the wall time includes the time other processes hold the core.
 func BenchmarkLookup(b *testing.B) {
 	e := testEngine(b)
-	pts := regionPoints(e, 1<<16, 42)
+	pts := regionPoints(e, 1<<22, 42)
 	i := 0
 	var sink float64
 	b.ReportAllocs()
