@@ -110,8 +110,9 @@ type probe struct {
 	errors5xx     map[string]int
 	aggChecked    int
 	caseRefusals  map[string]int
-	stixProbes    int // POSTs reusing the STIX id of a report the writer may not read
-	stixConflicts int // ... answered 409, which tells the writer the hidden report exists
+	existAnswers  map[string]map[string][]string // user|route -> answer -> requests (hidden or missing records)
+	stixProbes    int                            // POSTs reusing the STIX id of a report the writer may not read
+	stixConflicts int                            // ... answered 409, which tells the writer the hidden report exists
 	rejected      int
 	accepted      []string
 	leakCount     int
@@ -154,6 +155,7 @@ func main() {
 		mmsiFeed:     map[int64]markings{},
 		vesselGap:    map[string]int{},
 		vesselSim:    map[string]int{},
+		existAnswers: map[string]map[string][]string{},
 	}
 	mutate = *mutateFlag
 	strictVessels = *strictV
@@ -1305,6 +1307,26 @@ func (p *probe) attacks(u *user) []job {
 	}
 	maxRep, maxEnt := p.maxIDs()
 	now := time.Now().UTC()
+	// exist sends a GET whose answer, for a record hidden from the user, must be the same as for
+	// a record that does not exist (docs/api.md: 404 "exactly like a record that does not exist").
+	exist := func(path, class, kind string) {
+		js = append(js, job{u: u, path: path, check: func(st int, b []byte) {
+			if kind == "" {
+				return
+			}
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			k := u.Name + "|" + class
+			if p.existAnswers[k] == nil {
+				p.existAnswers[k] = map[string][]string{}
+			}
+			a := fmt.Sprintf("%d %s", st, bytes.TrimSpace(b))
+			p.existAnswers[k][a] = append(p.existAnswers[k][a], kind+" "+path)
+		}})
+	}
+	exist("/api/v1/alerts/0123456789abcdef", "alert", "missing")
+	exist("/api/v1/cases/case-0123456789abcdef", "case", "missing")
+	exist("/api/v1/operations/op-0123456789ab", "operation", "missing")
 	day := func(d int) string {
 		return url.QueryEscape(now.Add(time.Duration(d) * 24 * time.Hour).Format(time.RFC3339))
 	}
@@ -1383,12 +1405,12 @@ func (p *probe) attacks(u *user) []job {
 	}
 	// Every id, hidden or not, and a margin past the last one.
 	for id := int64(1); id <= maxRep+5; id++ {
-		add(fmt.Sprintf("/api/v1/reports/%d", id))
+		exist(fmt.Sprintf("/api/v1/reports/%d", id), "report", p.hiddenOrMissing(u, p.reports[id]))
 		add(fmt.Sprintf("/api/v1/reports?limit=1000&entity=%d", id%(maxEnt+3)+1))
 	}
 	for id := int64(1); id <= maxEnt+5; id++ {
-		add(fmt.Sprintf("/api/v1/entities/%d", id))
-		add(fmt.Sprintf("/api/v1/entities/%d/links?limit=1000", id))
+		exist(fmt.Sprintf("/api/v1/entities/%d", id), "entity", p.hiddenOrMissing(u, p.ents[id]))
+		exist(fmt.Sprintf("/api/v1/entities/%d/links?limit=1000", id), "entity links", p.hiddenOrMissing(u, p.ents[id]))
 		add(fmt.Sprintf("/api/v1/entities/%d/links?at=%s", id, day(-5)))
 		add(fmt.Sprintf("/api/v1/corroboration?entity=%d&lat=20.5&lon=-95&radius_nm=600&from=%s&to=%s&half_life=10000h", id, day(-30), day(1)))
 	}
@@ -1431,7 +1453,7 @@ func (p *probe) attacks(u *user) []job {
 	add("/api/v1/liaison")
 	add("/api/v1/liaison?overdue=1")
 	for _, r := range p.ops {
-		add("/api/v1/operations/" + r.OpID)
+		exist("/api/v1/operations/"+r.OpID, "operation", p.hiddenOrMissing(u, r))
 		add("/api/v1/operations/" + strings.ToUpper(r.OpID))
 		for _, c := range r.Consents {
 			add("/api/v1/consents/" + c)
@@ -1463,11 +1485,11 @@ func (p *probe) attacks(u *user) []job {
 	}
 	for id, r := range p.ids {
 		if r.Kind == "alert" {
-			add("/api/v1/alerts/" + id)
+			exist("/api/v1/alerts/"+id, "alert", p.hiddenOrMissing(u, r))
 			add("/api/v1/alerts/" + strings.ToUpper(id))
 			add("/api/v1/alerts/" + id + "/")
 		} else {
-			add("/api/v1/cases/" + id)
+			exist("/api/v1/cases/"+id, "case", p.hiddenOrMissing(u, r))
 			add("/api/v1/cases/" + strings.ToUpper(id))
 		}
 	}
@@ -1507,6 +1529,38 @@ func (p *probe) attacks(u *user) []job {
 		}
 	}
 	return js
+}
+
+// hiddenOrMissing classifies a record for the existence comparison: "missing" (no such record),
+// "hidden" (exists, not releasable to the user), "" (releasable: not compared).
+func (p *probe) hiddenOrMissing(u *user, r *record) string {
+	switch {
+	case r == nil:
+		return "missing"
+	case !p.canRead(u, r):
+		return "hidden"
+	}
+	return ""
+}
+
+// checkExistence reports every (user, route) where a hidden record was answered differently from
+// a missing one.
+func (p *probe) checkExistence(label string) {
+	compared := 0
+	for k, answers := range p.existAnswers {
+		compared++
+		if len(answers) <= 1 {
+			continue
+		}
+		var parts []string
+		for a, reqs := range answers {
+			parts = append(parts, fmt.Sprintf("%q for %d request(s) such as %s", trunc([]byte(a), 120), len(reqs), reqs[0]))
+		}
+		sort.Strings(parts)
+		p.leakCount++
+		p.leaks = append(p.leaks, fmt.Sprintf("LEAK existence: %s: hidden and missing records answered differently: %s", k, strings.Join(parts, "; ")))
+	}
+	fmt.Printf("[%s] existence: hidden and missing records compared for %d (user, route) pairs\n", label, compared)
 }
 
 // checkVessels counts the vessels of simulated feeds whose marking is not releasable to the
@@ -1837,6 +1891,7 @@ func (p *probe) summary(label string) {
 		}
 		fmt.Printf("[%s] vessels of feeds not releasable to the user, of the simulated vessels (ground truth) listed by GET /api/v1/vessels (docs/api.md: not yet filtered per feed): %s\n", label, strings.Join(vg, " "))
 	}
+	p.checkExistence(label)
 	fmt.Printf("[%s] existence: %d of %d reports created with the STIX id of a report the writer may not read answered 409 (documented conflict; tells the writer the id exists)\n", label, p.stixConflicts, p.stixProbes)
 	var errs []string
 	for k, n := range p.errors5xx {
@@ -1853,6 +1908,16 @@ func (p *probe) summary(label string) {
 		fmt.Printf("[%s] identifier: %s\n", label, l)
 	}
 	ls := uniq(p.leaks)
+	cats := map[string]int{}
+	for _, l := range ls {
+		f := strings.Fields(l)
+		if len(f) > 1 {
+			cats[strings.TrimSuffix(f[1], ":")]++
+		}
+	}
+	if len(cats) > 0 {
+		fmt.Printf("[%s] distinct leak lines by kind: %v\n", label, cats)
+	}
 	for i, l := range ls {
 		if i >= 200 {
 			fmt.Printf("[%s] ... %d more\n", label, len(ls)-i)
