@@ -50,9 +50,7 @@ func testVesselLeakMatrix(t *testing.T, cfg Config) {
 	marks := append(leakMarks("SEMAR"), leakMarks("USCG")...)
 	feedStats := func(i int, m leakMark) ingest.FeedStats {
 		f := ingest.FeedStats{Name: fmt.Sprintf("feed-%02d", i), Kind: "file", Originator: m.orig, TLP: m.tlp, Lines: int64(i)}
-		for _, st := range m.states {
-			f.RelTo = append(f.RelTo, st) // a bare three-letter code is a state
-		}
+		f.RelTo = append(f.RelTo, m.states...) // a bare three-letter code is a state
 		for _, ag := range m.agencies {
 			f.RelTo = append(f.RelTo, "agency:"+ag)
 		}
