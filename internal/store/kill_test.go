@@ -23,32 +23,7 @@ func TestKill9(t *testing.T) {
 		t.Skip("kill -9 test skipped in -short mode")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9Child$", "-test.v")
-	cmd.Env = append(os.Environ(), "ACCORD_STORE_KILL_DIR="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	acked := 0
-	sc := bufio.NewScanner(out)
-	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
-	defer deadline.Stop()
-	for sc.Scan() {
-		if n, ok := strings.CutPrefix(sc.Text(), "acked "); ok {
-			acked, _ = strconv.Atoi(n)
-			if acked >= 30 {
-				break
-			}
-		}
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	acked := killChild(t, "TestKill9Child", 30, "ACCORD_STORE_KILL_DIR="+dir)
 	if acked < 30 {
 		t.Fatalf("child acknowledged %d batches before it stopped, want 30", acked)
 	}
@@ -75,6 +50,40 @@ func TestKill9(t *testing.T) {
 }
 
 const killBatch = 1000
+
+// killChild runs the test named child of this binary with env added, reads the "acked N" lines
+// it prints, and kills it with SIGKILL once N reaches want (or after 60 s). It returns the last
+// N read.
+func killChild(t *testing.T, child string, want int, env ...string) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	acked := 0
+	sc := bufio.NewScanner(out)
+	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
+	defer deadline.Stop()
+	for sc.Scan() {
+		if n, ok := strings.CutPrefix(sc.Text(), "acked "); ok {
+			acked, _ = strconv.Atoi(n)
+			if acked >= want {
+				break
+			}
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	return acked
+}
 
 // TestKill9Child is the writer process of TestKill9; it does nothing unless started by it.
 func TestKill9Child(t *testing.T) {

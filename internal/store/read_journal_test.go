@@ -1,16 +1,12 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -85,32 +81,7 @@ func TestReadJournalKill9(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestReadJournalKill9Child$", "-test.v")
-	cmd.Env = append(os.Environ(), "ACCORD_JOURNAL_KILL_DIR="+dir, "ACCORD_JOURNAL_KILL_USER="+u.Name)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	acked := 0
-	sc := bufio.NewScanner(out)
-	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
-	defer deadline.Stop()
-	for sc.Scan() {
-		if n, ok := strings.CutPrefix(sc.Text(), "acked "); ok {
-			acked, _ = strconv.Atoi(n)
-			if acked >= 200 {
-				break
-			}
-		}
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	acked := killChild(t, "TestReadJournalKill9Child", 200, "ACCORD_JOURNAL_KILL_DIR="+dir, "ACCORD_JOURNAL_KILL_USER="+u.Name)
 	if acked < 200 {
 		t.Fatalf("child was returned %d lists before it stopped, want 200", acked)
 	}
