@@ -1,13 +1,36 @@
 package intel
 
 import (
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"accord/internal/access"
 )
 
 // MaxListLimit is the largest number of records one list or search returns.
 const MaxListLimit = 1000
+
+// MaxSearchText is the longest search text (ReportFilter.Text, EntityFilter.Text), in bytes.
+const MaxSearchText = 200
+
+// SearchText returns t without surrounding spaces, or an error wrapping ErrInvalid when it is
+// longer than MaxSearchText bytes, is not UTF-8 or holds control characters (NUL included).
+// Stores call it before searching, so that such text is a caller's mistake, never a database
+// error.
+func SearchText(t string) (string, error) {
+	t = strings.TrimSpace(t)
+	switch {
+	case len(t) > MaxSearchText:
+		return "", fmt.Errorf("%w search text: %d bytes, at most %d allowed", ErrInvalid, len(t), MaxSearchText)
+	case !utf8.ValidString(t):
+		return "", fmt.Errorf("%w search text: not valid UTF-8", ErrInvalid)
+	case strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "", fmt.Errorf("%w search text: control characters (e.g. NUL) are not allowed", ErrInvalid)
+	}
+	return t, nil
+}
 
 // The queries below are what a reader asks of an intelligence store. The store answers each
 // only with records releasable to the asking user.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -133,10 +132,11 @@ func (s *Sovereignty) Entities(ctx context.Context, u access.User, f intel.Entit
 	if f.Kind != "" {
 		add("e.kind = ?", string(f.Kind))
 	}
-	if t := strings.TrimSpace(f.Text); t != "" {
-		if len(t) > 200 {
-			return nil, errors.New("entities: search text longer than 200 bytes")
-		}
+	t, err := intel.SearchText(f.Text)
+	if err != nil {
+		return nil, fmt.Errorf("entities: %w", err)
+	}
+	if t != "" {
 		p := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(t)) + "%"
 		add(`(lower(e.name) LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM entity_aliases al WHERE al.entity_id = e.id AND lower(al.alias) LIKE ? ESCAPE '\'))`, p, p)
 	}

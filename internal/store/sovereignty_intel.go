@@ -231,9 +231,9 @@ func (s *Sovereignty) reportQuery(keys []string, u access.User, f intel.ReportFi
 	if len(keys) == 0 {
 		return s.q("SELECT " + cols + " FROM reports r WHERE 1 = 0"), nil, nil
 	}
-	text := strings.TrimSpace(f.Text)
-	if len(text) > 200 {
-		return "", nil, errors.New("search text longer than 200 bytes")
+	text, err := intel.SearchText(f.Text)
+	if err != nil {
+		return "", nil, err
 	}
 	if f.ID == 0 && f.StixID == "" && f.BBox == nil && text == "" && f.EntityID == 0 {
 		var cond []string

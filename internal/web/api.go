@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"accord/internal/access"
 	"accord/internal/ingest"
@@ -232,11 +233,17 @@ func parseTime(q url.Values, name string) (time.Time, bool, error) {
 }
 
 // rejectUnknown returns a 400 error naming the first query parameter not in known, so that a
-// misspelt parameter (bbbox=) is not silently ignored.
+// misspelt parameter (bbbox=) is not silently ignored, or a 400 naming the first parameter whose
+// value is not UTF-8 text (a NUL byte or invalid UTF-8 would otherwise reach the database).
 func rejectUnknown(q url.Values, known ...string) error {
-	for k := range q {
+	for k, vs := range q {
 		if !slices.Contains(known, k) {
 			return badRequest("unknown query parameter %q; this route accepts: %s", k, strings.Join(known, ", "))
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return badRequest("query parameter %q is not UTF-8 text (it holds a NUL byte or invalid UTF-8)", k)
+			}
 		}
 	}
 	return nil

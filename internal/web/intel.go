@@ -334,12 +334,12 @@ func reportFilter(q url.Values, search bool) (intel.ReportFilter, error) {
 		f.BeforeObserved, f.BeforeID = time.UnixMilli(t).UTC(), n
 	}
 	if search {
-		f.Text = strings.TrimSpace(q.Get("q"))
-		if f.Text == "" {
-			return f, badRequest("q (the text to search for) is required")
+		t, err := intel.SearchText(q.Get("q"))
+		if err != nil {
+			return f, badRequest("query parameter \"q\": %v", err)
 		}
-		if len(f.Text) > 200 {
-			return f, badRequest("q is longer than 200 bytes")
+		if f.Text = t; f.Text == "" {
+			return f, badRequest("query parameter \"q\" (the text to search for) is required")
 		}
 	}
 	return f, nil
@@ -585,14 +585,17 @@ func (s *Server) handleEntities(w http.ResponseWriter, r *http.Request, u access
 		return err
 	}
 	var f intel.EntityFilter
-	f.Kind, f.Text = intel.EntityKind(q.Get("kind")), q.Get("q")
+	f.Kind = intel.EntityKind(q.Get("kind"))
+	var err error
+	if f.Text, err = intel.SearchText(q.Get("q")); err != nil {
+		return badRequest("query parameter \"q\": %v", err)
+	}
 	if sc, v := q.Get("scheme"), q.Get("value"); sc != "" || v != "" {
 		if sc == "" || v == "" {
 			return badRequest("scheme and value go together, e.g. scheme=IMO&value=9074729")
 		}
 		f.Identifier = &intel.Identifier{Scheme: intel.Scheme(sc), Value: v}
 	}
-	var err error
 	if f.Limit, err = parseLimit(q, 100, intel.MaxListLimit); err != nil {
 		return err
 	}

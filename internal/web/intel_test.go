@@ -170,6 +170,26 @@ func TestAuth(t *testing.T) {
 		if rec := call(t, srv, "POST", "/api/v1/entities", ent, bearer); rec.Code != 201 {
 			t.Errorf("bearer POST (no CSRF needed): %d %s", rec.Code, rec.Body)
 		}
+		// Search input the database would reject is the caller's mistake: 400 naming the
+		// parameter, on both dialects (PostgreSQL refuses NUL bytes in text).
+		for _, c := range []struct{ target, param string }{
+			{"/api/v1/entities?q=" + strings.Repeat("x", 201), "q"},
+			{"/api/v1/entities?q=a%00b", "q"},
+			{"/api/v1/entities?q=a%ffb", "q"},
+			{"/api/v1/entities?q=a%01b", "q"},
+			{"/api/v1/entities?kind=%00", "kind"},
+			{"/api/v1/entities?scheme=IMO&value=9%00", "value"},
+			{"/api/v1/reports/search?q=a%00b", "q"},
+			{"/api/v1/reports/search?q=" + strings.Repeat("y", 201), "q"},
+		} {
+			rec := call(t, srv, "GET", c.target, nil, bearer)
+			if rec.Code != 400 || !strings.Contains(rec.Body.String(), `\"`+c.param+`\"`) {
+				t.Errorf("GET %.60s: %d %s; want 400 naming %q", c.target, rec.Code, rec.Body, c.param)
+			}
+		}
+		if rec := call(t, srv, "GET", "/api/v1/entities?q=%C3%A1ngel", nil, bearer); rec.Code != 200 {
+			t.Errorf("search for UTF-8 text: %d %s", rec.Code, rec.Body)
+		}
 		if rec := call(t, srv, "GET", "/api/v1/me", nil, "Cookie: "+sessionCookie+"="+lr.Token); rec.Code != 401 {
 			t.Errorf("API token used as cookie: %d", rec.Code)
 		}
