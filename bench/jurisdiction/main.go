@@ -148,7 +148,8 @@ func readPoints(path string) ([]point, error) {
 }
 
 // engine answers every point on one goroutine and reports the lookup throughput (the lookups
-// alone, not the file I/O).
+// alone, not the file I/O): once with Lookup, one point after another, and once with
+// LookupBatch over the same points, whose answers must be the same.
 func engine(in, out string) error {
 	pts, err := readPoints(in)
 	if err != nil {
@@ -160,29 +161,48 @@ func engine(in, out string) error {
 	}
 	runtime.GOMAXPROCS(1)
 	ans := make([]jurisdiction.Answer, len(pts))
-	// Fault the answer slice's pages in before timing: the kernel's first-touch page faults
+	batch := make([]jurisdiction.Answer, len(pts))
+	lat, lon := make([]float64, len(pts)), make([]float64, len(pts))
+	for i, p := range pts {
+		lat[i], lon[i] = p.lat, p.lon
+	}
+	// Fault the answer slices' pages in before timing: the kernel's first-touch page faults
 	// (≈ 230 MB for 1 000 000 answers) are the slice's cost, not the lookups'.
 	for i := range ans {
-		ans[i].Lat = 1
+		ans[i].Lat, batch[i].Lat = 1, 1
 	}
-	runtime.GC() // the load's garbage is not the lookups' cost
+	n := float64(len(pts))
+	report := func(name string, took, cpu time.Duration) {
+		fmt.Fprintf(os.Stderr, "engine %s: %d lookups in %v on one core: %.0f lookups/s (thread CPU time %v: %.0f lookups per CPU-second)\n",
+			name, len(pts), took.Round(time.Millisecond), n/took.Seconds(), cpu.Round(time.Millisecond), n/max(cpu.Seconds(), 1e-9))
+		fmt.Printf("engine_%s_lookups_per_s %.0f\n", name, n/took.Seconds())
+		if cpu > 0 {
+			fmt.Printf("engine_%s_lookups_per_cpu_s %.0f\n", name, n/cpu.Seconds())
+		}
+	}
 	// The thread's CPU time is reported beside the wall time: on a shared machine the wall
 	// time also counts the time other processes hold the core.
 	runtime.LockOSThread()
-	cpu0 := threadCPU()
-	start := time.Now()
+	runtime.GC() // the load's garbage is not the lookups' cost
+	cpu0, start := threadCPU(), time.Now()
 	for i, p := range pts {
 		ans[i] = e.Lookup(p.lat, p.lon)
 	}
-	took := time.Since(start)
-	cpu := threadCPU() - cpu0
+	report("single", time.Since(start), threadCPU()-cpu0)
+	runtime.GC()
+	cpu0, start = threadCPU(), time.Now()
+	const per = 4096 // points per LookupBatch call, as a caller streaming positions would
+	for s := 0; s < len(pts); s += per {
+		t := min(s+per, len(pts))
+		e.LookupBatch(lat[s:t], lon[s:t], batch[s:t])
+	}
+	report("batch", time.Since(start), threadCPU()-cpu0)
 	runtime.UnlockOSThread()
-	n := float64(len(pts))
-	fmt.Fprintf(os.Stderr, "engine: %d lookups in %v on one core: %.0f lookups/s (thread CPU time %v: %.0f lookups per CPU-second)\n",
-		len(pts), took.Round(time.Millisecond), n/took.Seconds(), cpu.Round(time.Millisecond), n/max(cpu.Seconds(), 1e-9))
-	fmt.Printf("engine_lookups_per_s %.0f\n", n/took.Seconds())
-	if cpu > 0 {
-		fmt.Printf("engine_lookups_per_cpu_s %.0f\n", n/cpu.Seconds())
+	for i := range ans {
+		a, b := ans[i], batch[i]
+		if a.State != b.State || a.Zone != b.Zone || a.Territory != b.Territory || a.BaselineNM != b.BaselineNM || a.OtherNM != b.OtherNM {
+			return fmt.Errorf("point %s: Lookup says %s/%s %.3f nm, LookupBatch %s/%s %.3f nm", pts[i].id, a.State, a.Zone, a.BaselineNM, b.State, b.Zone, b.BaselineNM)
+		}
 	}
 	return writeFile(out, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)

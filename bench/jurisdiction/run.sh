@@ -59,10 +59,13 @@ pg_rate=$(echo "$NPG / $pg_s" | bc -l)
 printf '  %d points in %.1f s under the lock: %.0f points/s\n' "$NPG" "$pg_s" "$pg_rate"
 
 echo "== engine: $N points (one goroutine, GOMAXPROCS=1)"
-eng_rate=$(flock -x "$LOCK" "$OUT/jbench" engine "$OUT/points.csv" "$OUT/engine.csv" | awk '/engine_lookups_per_s/ {print $2}')
-printf '  %.0f lookups/s (load %s)\n' "$eng_rate" "$(cut -d' ' -f1-3 /proc/loadavg)"
+flock -x "$LOCK" "$OUT/jbench" engine "$OUT/points.csv" "$OUT/engine.csv" > "$OUT/engine.rates"
+eng_one=$(awk '/engine_single_lookups_per_s/ {print $2}' "$OUT/engine.rates")
+eng_rate=$(awk '/engine_batch_lookups_per_s/ {print $2}' "$OUT/engine.rates")
+printf '  Lookup: %.0f lookups/s; LookupBatch: %.0f lookups/s (load %s)\n' "$eng_one" "$eng_rate" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== agreement on the $NPG PostGIS points, excluding points within $MARGIN nm of a limit"
 "$OUT/jbench" compare "$OUT/postgis.csv" "$OUT/engine.csv" "$MARGIN"
-printf '== throughput: engine %.0f/s, PostGIS %.0f/s, ratio %.0fx\n' "$eng_rate" "$pg_rate" "$(echo "$eng_rate / $pg_rate" | bc -l)"
+printf '== throughput: engine %.0f/s (LookupBatch; Lookup %.0f/s), PostGIS %.0f/s, ratio %.0fx (Lookup: %.0fx)\n' \
+  "$eng_rate" "$eng_one" "$pg_rate" "$(echo "$eng_rate / $pg_rate" | bc -l)" "$(echo "$eng_one / $pg_rate" | bc -l)"
 dropdb "${PGARGS[@]}" --if-exists "$DB"

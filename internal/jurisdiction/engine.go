@@ -753,15 +753,28 @@ func (e *Engine) Lookup(lat, lon float64) (a Answer) {
 	}
 	i, j := int(fx), int(fy)
 	if l := e.leaf((j/coarseN)*e.tnx + i/coarseN); l != nil {
-		// Level 0: the block's leaf says everything.
-		a = e.classes[e.lv0Cls[l.cls-1]].tmpl
-		a.Lat, a.Lon = lat, lon
-		bx, by := float64(i&^(coarseN-1)), float64(j&^(coarseN-1))
-		d := l.dist((fx-bx)*(1.0/coarseN), (fy-by)*(1.0/coarseN))
-		a.BaselineNM = d
-		e.fillOther(&a, l.otherSt, l.otherNM(i%coarseN, j%coarseN), d)
+		e.fromLeaf(&a, l, lat, lon, fx, fy, i, j)
 		return
 	}
+	e.lookupCell(&a, lat, lon, fx, fy, i, j)
+	return
+}
+
+// fromLeaf answers a point of a level-0 block from its leaf l into a; fx, fy are the point's
+// grid coordinates and i, j its level-1 cell.
+func (e *Engine) fromLeaf(a *Answer, l *leaf0, lat, lon, fx, fy float64, i, j int) {
+	*a = e.classes[e.lv0Cls[l.cls-1]].tmpl
+	a.Lat, a.Lon = lat, lon
+	bx, by := float64(i&^(coarseN-1)), float64(j&^(coarseN-1))
+	d := l.dist((fx-bx)*(1.0/coarseN), (fy-by)*(1.0/coarseN))
+	a.BaselineNM = d
+	e.fillOther(a, l.otherSt, l.otherNM(i%coarseN, j%coarseN), d)
+}
+
+// lookupCell answers a point of level-1 cell i, j (one without a level-0 leaf) from level 1
+// down into a; fx, fy are the point's grid coordinates.
+func (e *Engine) lookupCell(a *Answer, lat, lon, fx, fy float64, i, j int) {
+	g := &e.g
 	k := j*g.nx + i
 	r := &e.recs[k]
 	c := r.cls
@@ -809,11 +822,11 @@ func (e *Engine) Lookup(lat, lon float64) (a Answer) {
 	if c&flagExactDist == 0 {
 		// Uniform cell: the class says everything but the distances; interpolate those.
 		cl := &e.classes[c]
-		a = cl.tmpl
+		*a = cl.tmpl
 		a.Lat, a.Lon = lat, lon
 		d := float64(vd[0])*(1-u)*(1-w) + float64(vd[1])*u*(1-w) + float64(vd[2])*(1-u)*w + float64(vd[3])*u*w
 		a.BaselineNM = d
-		e.fillOther(&a, r.otherSt, r.other, d)
+		e.fillOther(a, r.otherSt, r.other, d)
 		return
 	}
 	// The distance is 1-Lipschitz: no farther than a corner's distance plus the cell diagonal.
@@ -821,14 +834,14 @@ func (e *Engine) Lookup(lat, lon float64) (a Answer) {
 	if c != cellMixed {
 		// Uniform zone, but the distance field is not smooth enough here to interpolate.
 		cl := &e.classes[c&^flagExactDist]
-		a = cl.tmpl
+		*a = cl.tmpl
 		a.Lat, a.Lon = lat, lon
 		a.BaselineNM = e.exactDist(&cl.classKey, lat, lon, bound)
-		e.fillOther(&a, r.otherSt, r.other, a.BaselineNM)
+		e.fillOther(a, r.otherSt, r.other, a.BaselineNM)
 		return
 	}
 	q := e.evalExact(k, pt{lon, lat}, g.centre(i, j), bound, false)
-	return e.answer(&q, r, lat, lon)
+	*a = e.answer(&q, r, lat, lon)
 }
 
 // corners returns the four values of vdist around the cell whose south-west vertex is v0, in

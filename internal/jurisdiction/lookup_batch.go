@@ -1,0 +1,89 @@
+package jurisdiction
+
+import "math/bits"
+
+// batchGroup is the number of points LookupBatch starts reading the index for before it
+// answers any of them: enough outstanding memory reads to cover the latency of main memory
+// (≈ 100–300 ns per random read of the 80 MB level-1 array) with the reads of the others.
+const batchGroup = 32
+
+// LookupBatch answers the points lat[n], lon[n] (degrees, WGS 84) into out[n] for every n below
+// the shortest of the three lengths. The answers are those Lookup gives, point by point; the
+// batch is faster because the index records of a group of points are read from main memory
+// together instead of one after another. It is safe for concurrent use (on distinct out) and
+// does not allocate.
+func (e *Engine) LookupBatch(lat, lon []float64, out []Answer) {
+	n := min(len(lat), len(lon), len(out))
+	lat, lon, out = lat[:n], lon[:n], out[:n]
+	g := &e.g
+	var (
+		pend [batchGroup]int32  // points of the group below level 0
+		cell [batchGroup]int32  // their level-1 cell
+		cls  [batchGroup]uint16 // its entry (read in the first pass)
+		fxy  [batchGroup][2]float64
+		lv   [batchGroup]*leaf0 // level-0 leaves of the others, nil outside the region
+		lq   [batchGroup]int32
+	)
+	for s := 0; s < n; s += batchGroup {
+		end := min(s+batchGroup, n)
+		np, nl := 0, 0
+		// Pass 1: find each point's level-0 leaf (the leaves stay in the caches); for the points
+		// without one, start reading their level-1 records, all of them before using any.
+		for q := s; q < end; q++ {
+			fx, fy := (lon[q]-g.minX)*g.inv, (lat[q]-g.minY)*g.inv
+			if !(fx >= 0 && fy >= 0 && fx < float64(g.nx) && fy < float64(g.ny)) {
+				lv[nl], lq[nl] = nil, int32(q)
+				nl++
+				continue
+			}
+			i, j := int(fx), int(fy)
+			if l := e.leaf((j/coarseN)*e.tnx + i/coarseN); l != nil {
+				lv[nl], lq[nl] = l, int32(q)
+				nl++
+				continue
+			}
+			k := j*g.nx + i
+			pend[np], cell[np], fxy[np] = int32(q), int32(k), [2]float64{fx, fy}
+			cls[np] = e.recs[k].cls
+			np++
+		}
+		// Pass 2: while those reads are under way, answer the points outside the region and
+		// those of level-0 blocks.
+		for p := range nl {
+			q := lq[p]
+			a := &out[q]
+			if lv[p] == nil {
+				*a = Answer{Lat: lat[q], Lon: lon[q], Zone: ZoneUnknown, Regime: regimes[ZoneUnknown]}
+				continue
+			}
+			fx, fy := (lon[q]-g.minX)*g.inv, (lat[q]-g.minY)*g.inv
+			e.fromLeaf(a, lv[p], lat[q], lon[q], fx, fy, int(fx), int(fy))
+		}
+		// Pass 3: for the cells split into level-2 blocks, start reading the sub-cell's entry,
+		// and its level-3 block where there is one.
+		for p := range np {
+			if cls[p]&flagExactDist == 0 {
+				continue
+			}
+			r := &e.recs[cell[p]]
+			if r.sub == noSub {
+				continue
+			}
+			fx, fy := fxy[p][0], fxy[p][1]
+			u, w := (fx-float64(int(fx)))*subN, (fy-float64(int(fy)))*subN
+			si, sj := min(int(u), subN-1), min(int(w), subN-1)
+			b := &e.blocks[r.sub]
+			s2 := sj*subN + si
+			cls[p] = b.cls[s2]
+			if cls[p]&flagExactDist != 0 {
+				cls[p] = e.l3[b.base3+uint32(bits.OnesCount16(b.mask3&(1<<s2-1)))].cls[0] | flagExactDist
+			}
+		}
+		// Pass 4: answer them, their records now in the caches.
+		for p := range np {
+			q := pend[p]
+			fx, fy := fxy[p][0], fxy[p][1]
+			e.lookupCell(&out[q], lat[q], lon[q], fx, fy, int(fx), int(fy))
+		}
+	}
+}
