@@ -162,8 +162,8 @@ type Engine struct {
 	// level-2 block, and those of the earlier level-2 blocks.
 	l3Cls []uint16  // per block: l3N×l3N entries (as cls), row-major
 	l3V   []float32 // per block: l3V vertex distances, row-major
-	// Level 4: each mixed level-3 sub-cell is split again into l3N×l3N, its block following
-	// those of the earlier mixed sub-cells of the same level-3 block and of earlier blocks.
+	// Level 4: each level-3 sub-cell not answered by interpolation is split again into
+	// l3N×l3N, its block following those of the earlier such sub-cells of the same level-3 block and of earlier blocks.
 	l4Cls   []uint16
 	l4V     []float32
 	vdist   []float32 // per vertex: distance to the nearest baseline, nm
@@ -216,7 +216,8 @@ type Stats struct {
 	L3Fast      int `json:"l3_fast"`
 	L3ExactDist int `json:"l3_exact_dist"`
 	L3Mixed     int `json:"l3_mixed"`
-	// Level 4: the sub-cells of the mixed level-3 sub-cells, and those still mixed.
+	// Level 4: the sub-cells of the level-3 sub-cells not answered by interpolation, and those
+	// still mixed.
 	L4Cells int `json:"l4_cells"`
 	L4Mixed int `json:"l4_mixed"`
 }
@@ -800,8 +801,8 @@ func (e *Engine) lookupCell(a *Answer, lat, lon, fx, fy float64, i, j int) {
 				s3 := tj*l3N + ti
 				c = t.cls[s3]
 				vd = t.corners(ti, tj)
-				if c == cellMixed {
-					// Level 4: the mixed sub-cell is split into l3N×l3N.
+				if c&flagExactDist != 0 {
+					// Level 4: the sub-cell (mixed, or not interpolable) is split into l3N×l3N.
 					t4 := &e.l4[t.base4+uint32(bits.OnesCount8(t.mask4&(1<<s3-1)))]
 					u, w = u*l3N, w*l3N
 					ti, tj := min(int(u), l3N-1), min(int(w), l3N-1)
@@ -811,8 +812,6 @@ func (e *Engine) lookupCell(a *Answer, lat, lon, fx, fy float64, i, j int) {
 					if c&flagExactDist != 0 {
 						h = e.halfDiagNM(j) / (subN * l3N * l3N)
 					}
-				} else if c&flagExactDist != 0 {
-					h = e.halfDiagNM(j) / (subN * l3N)
 				}
 			}
 		} else {
@@ -943,7 +942,8 @@ type subBlock struct {
 }
 
 // l3Block is the packed level-3 (or level-4) block of a sub-cell: entries and vertex
-// distances (nm), and where the level-4 blocks of its mixed sub-cells (bits of mask4) start.
+// distances (nm), and where the level-4 blocks of its sub-cells not answered by interpolation (bits
+// of mask4) start.
 type l3Block struct {
 	cls   [l3N * l3N]uint16
 	v     [l3V]float32
@@ -997,7 +997,7 @@ func (e *Engine) pack() {
 				copy(t.v[:], e.l3V[n3*l3V:(n3+1)*l3V])
 				t.base4 = uint32(n4)
 				for s4, c4 := range t.cls {
-					if c4 == cellMixed {
+					if c4&flagExactDist != 0 {
 						t.mask4 |= 1 << s4
 						n4++
 					}

@@ -62,7 +62,7 @@ func (e *Engine) pathOf(lat, lon float64) int {
 		if c&flagExactDist == 0 {
 			return pathFast3
 		}
-		if c == cellMixed {
+		if c&flagExactDist != 0 {
 			u, w = (u-float64(ti))*l3N, (w-float64(tj))*l3N
 			t4 := &e.l4[t.base4+uint32(bits.OnesCount8(t.mask4&(1<<s3-1)))]
 			c = t4.cls[min(int(w), l3N-1)*l3N+min(int(u), l3N-1)]

@@ -23,7 +23,7 @@ import (
 const interpTolNM = 0.02
 
 // indexVersion changes whenever the index layout or the classification rule changes.
-const indexVersion = "accord-jurisdiction-index-v9"
+const indexVersion = "accord-jurisdiction-index-v10"
 
 // halfDiagNM is the half-diagonal of a cell of row j in nautical miles, padded by 2 %.
 func (e *Engine) halfDiagNM(j int) float64 {
@@ -402,7 +402,8 @@ const (
 // computeL3 builds the level-3 blocks of level-2 block cls (of cell k = i, j, whose sub-vertex
 // distances and information are vd and vi): one block per flagged sub-cell, row-major, each
 // split into l3N×l3N sub-cells classified by the same rule; and the level-4 blocks: one per
-// mixed level-3 sub-cell, in the order of the level-3 blocks and their sub-cells.
+// level-3 sub-cell not answered by interpolation (mixed, or a distance field not smooth
+// enough), in the order of the level-3 blocks and their sub-cells.
 func (e *Engine) computeL3(k, i, j int, cls []uint16, vd []float32, vi *[(subN + 1) * (subN + 1)]vertexInfo, mu *sync.Mutex, seen map[classKey]int) (l3, l4 []l3Block) {
 	g := &e.g
 	sc := g.cs / subN
@@ -420,7 +421,7 @@ func (e *Engine) computeL3(k, i, j int, cls []uint16, vd []float32, vi *[(subN +
 			[4]float32{vd[cv[0]], vd[cv[1]], vd[cv[2]], vd[cv[3]]}, [4]vertexInfo{vi[cv[0]], vi[cv[1]], vi[cv[2]], vi[cv[3]]}, mu, seen)
 		l3 = append(l3, blk)
 		for t, c3 := range blk.cls {
-			if c3 != cellMixed {
+			if c3&flagExactDist == 0 {
 				continue
 			}
 			x, y := t%l3N, t/l3N
@@ -773,9 +774,9 @@ func (e *Engine) readIndex(path string) error {
 			return fmt.Errorf("corrupt index cache: %w", err)
 		}
 	}
-	mixed3 := 0
+	mixed3 := 0 // level-3 sub-cells split into level 4: those not answered by interpolation
 	for _, c := range l3Cls {
-		if c == cellMixed {
+		if c&flagExactDist != 0 {
 			mixed3++
 		}
 	}
