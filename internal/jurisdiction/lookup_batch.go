@@ -27,8 +27,8 @@ func (e *Engine) LookupBatch(lat, lon []float64, out []Answer) {
 	for s := 0; s < n; s += batchGroup {
 		end := min(s+batchGroup, n)
 		np, nl := 0, 0
-		// Pass 1: find each point's level-0 leaf (the leaves stay in the caches); for the points
-		// without one, start reading their level-1 records, all of them before using any.
+		// Pass 1: find each point's level-0 leaf (the leaves stay in the caches) or its level-1
+		// cell.
 		for q := s; q < end; q++ {
 			fx, fy := (lon[q]-g.minX)*g.inv, (lat[q]-g.minY)*g.inv
 			if !(fx >= 0 && fy >= 0 && fx < float64(g.nx) && fy < float64(g.ny)) {
@@ -44,8 +44,13 @@ func (e *Engine) LookupBatch(lat, lon []float64, out []Answer) {
 			}
 			k := j*g.nx + i
 			pend[np], cell[np], fxy[np] = int32(q), int32(k), [2]float64{fx, fy}
-			cls[np] = e.recs[k].cls
 			np++
+		}
+		// Start reading the level-1 records, in a loop of a few instructions per record, so
+		// that all the reads are under way together (a longer loop body fills the processor's
+		// reorder window before the later reads are issued).
+		for p := range np {
+			cls[p] = e.recs[cell[p]].cls
 		}
 		// Pass 2: while those reads are under way, answer the points outside the region and
 		// those of level-0 blocks.

@@ -88,11 +88,13 @@ type arcTree struct {
 	nodes []arcNode
 }
 
+// arcNode is a node of an arcTree, 40 bytes: the tree is read at random by every exact
+// search, so its nodes are kept small. Nodes are in depth-first order: an inner node's left
+// child is the next node.
 type arcNode struct {
-	Min, Max vec3
-	Mask     uint64 // states (bit = Owner) present below
-	Lo, Hi   int32  // leaf: arcs[Lo:Hi]; inner: children Lo and Hi, and Mask covers both
-	Leaf     bool
+	Min, Max [3]float32 // box of the arcs below, rounded outward
+	Mask     uint64     // states (bit = Owner) present below
+	Lo, Hi   int32      // leaf: arcs[Lo:Hi]; inner: Lo -1 and Hi the right child
 }
 
 const leafSize = 6
@@ -117,28 +119,48 @@ func arcBox(a *arc) (mn, mx vec3) {
 	return
 }
 
+// down32 and up32 round x to a float32 no greater (no less) than x.
+func down32(x float64) float32 {
+	f := float32(x)
+	if float64(f) > x {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return f
+}
+
+func up32(x float64) float32 {
+	f := float32(x)
+	if float64(f) < x {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
+}
+
 func (t *arcTree) build(lo, hi int) int32 {
 	idx := int32(len(t.nodes))
 	t.nodes = append(t.nodes, arcNode{})
 	var n arcNode
-	n.Min = vec3{math.Inf(1), math.Inf(1), math.Inf(1)}
-	n.Max = vec3{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	mn := vec3{math.Inf(1), math.Inf(1), math.Inf(1)}
+	mx := vec3{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for i := lo; i < hi; i++ {
-		mn, mx := arcBox(&t.arcs[i])
+		amn, amx := arcBox(&t.arcs[i])
 		for k := range 3 {
-			n.Min[k] = math.Min(n.Min[k], mn[k])
-			n.Max[k] = math.Max(n.Max[k], mx[k])
+			mn[k] = math.Min(mn[k], amn[k])
+			mx[k] = math.Max(mx[k], amx[k])
 		}
 		n.Mask |= 1 << t.arcs[i].Owner
 	}
+	for k := range 3 {
+		n.Min[k], n.Max[k] = down32(mn[k]), up32(mx[k])
+	}
 	if hi-lo <= leafSize {
-		n.Leaf, n.Lo, n.Hi = true, int32(lo), int32(hi)
+		n.Lo, n.Hi = int32(lo), int32(hi)
 		t.nodes[idx] = n
 		return idx
 	}
 	axis := 0
 	for k := 1; k < 3; k++ {
-		if n.Max[k]-n.Min[k] > n.Max[axis]-n.Min[axis] {
+		if mx[k]-mn[k] > mx[axis]-mn[axis] {
 			axis = k
 		}
 	}
@@ -147,7 +169,8 @@ func (t *arcTree) build(lo, hi int) int32 {
 		return sub[i].A[axis]+sub[i].B[axis] < sub[j].A[axis]+sub[j].B[axis]
 	})
 	mid := (lo + hi) / 2
-	n.Lo = t.build(lo, mid)
+	t.build(lo, mid) // idx+1
+	n.Lo = -1
 	n.Hi = t.build(mid, hi)
 	t.nodes[idx] = n
 	return idx
@@ -157,11 +180,11 @@ func (t *arcTree) build(lo, hi int) int32 {
 func boxCosBound(p vec3, n *arcNode) float64 {
 	var d2 float64
 	for k := range 3 {
-		if p[k] < n.Min[k] {
-			d := n.Min[k] - p[k]
+		if lo := float64(n.Min[k]); p[k] < lo {
+			d := lo - p[k]
 			d2 += d * d
-		} else if p[k] > n.Max[k] {
-			d := p[k] - n.Max[k]
+		} else if hi := float64(n.Max[k]); p[k] > hi {
+			d := p[k] - hi
 			d2 += d * d
 		}
 	}
@@ -173,20 +196,26 @@ func boxCosBound(p vec3, n *arcNode) float64 {
 // cosine is minCos are not searched.
 func (t *arcTree) nearest(p vec3, mask uint64, minCos float64) (int, float64) {
 	best, bestCos := -1, minCos
-	if len(t.nodes) == 0 {
+	if len(t.nodes) == 0 || t.nodes[0].Mask&mask == 0 {
 		return -1, -2
 	}
-	var stack [64]int32
-	sp := 0
-	stack[sp] = 0
-	sp++
+	// Depth-first, nearer child first; each entry keeps its box's bound, so that a node is
+	// skipped without reading it once a nearer arc has been found.
+	type entry struct {
+		n     int32
+		bound float64
+	}
+	var stack [64]entry
+	stack[0] = entry{0, boxCosBound(p, &t.nodes[0])}
+	sp := 1
 	for sp > 0 {
 		sp--
-		n := &t.nodes[stack[sp]]
-		if n.Mask&mask == 0 || boxCosBound(p, n) <= bestCos {
+		it := stack[sp]
+		if it.bound <= bestCos {
 			continue
 		}
-		if n.Leaf {
+		n := &t.nodes[it.n]
+		if n.Lo >= 0 {
 			for i := n.Lo; i < n.Hi; i++ {
 				a := &t.arcs[i]
 				if mask&(1<<a.Owner) == 0 {
@@ -198,14 +227,27 @@ func (t *arcTree) nearest(p vec3, mask uint64, minCos float64) (int, float64) {
 			}
 			continue
 		}
-		// Visit the nearer child first (pushed last).
-		l, h := &t.nodes[n.Lo], &t.nodes[n.Hi]
-		if boxCosBound(p, l) > boxCosBound(p, h) {
-			stack[sp], stack[sp+1] = n.Hi, n.Lo
-		} else {
-			stack[sp], stack[sp+1] = n.Lo, n.Hi
+		l, h := it.n+1, n.Hi
+		ln, hn := &t.nodes[l], &t.nodes[h]
+		lb, hb := -3.0, -3.0
+		if ln.Mask&mask != 0 {
+			lb = boxCosBound(p, ln)
 		}
-		sp += 2
+		if hn.Mask&mask != 0 {
+			hb = boxCosBound(p, hn)
+		}
+		// Push the farther child first, so that the nearer is visited next.
+		if lb > hb {
+			l, h, lb, hb = h, l, hb, lb
+		}
+		if lb > bestCos {
+			stack[sp] = entry{l, lb}
+			sp++
+		}
+		if hb > bestCos {
+			stack[sp] = entry{h, hb}
+			sp++
+		}
 	}
 	if best < 0 {
 		return -1, -2
