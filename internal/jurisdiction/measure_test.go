@@ -34,7 +34,7 @@ func TestMeasureLoad(t *testing.T) {
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)
 		t.Logf("%s load: %v (from cache %v); engine heap %.0f MB; %+v", run, took.Round(time.Millisecond), e.Stats.FromCache,
-			float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), e.Stats)
+			(float64(after.HeapAlloc)-float64(before.HeapAlloc))/(1<<20), e.Stats)
 		runtime.KeepAlive(e)
 	}
 }
