@@ -4,7 +4,7 @@
 //
 //	go run ./bench/jurisdiction geometry OUT.tsv          # the polygons and baselines (WKT)
 //	go run ./bench/jurisdiction points N SEED OUT.csv     # id,lat,lon uniform over the region
-//	go run ./bench/jurisdiction engine POINTS.csv OUT.csv # id,state,zone (+ throughput on stderr)
+//	go run ./bench/jurisdiction engine POINTS.csv OUT.csv # id,state,zone (+ Lookup and LookupBatch throughput)
 //	go run ./bench/jurisdiction compare REF.csv ENGINE.csv MARGIN_NM
 //	go run ./bench/jurisdiction official POINTS.csv   # published boundary points vs the engine
 //
