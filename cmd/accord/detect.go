@@ -256,11 +256,19 @@ type liveDetector struct {
 	mu    sync.Mutex
 	det   *detect.Detector
 	feeds map[string]access.Markings // the markings of every feed seen, by name
-	// mark is the marking of every alert: derived from the markings of all the feeds seen
-	// (access.Derived), so that an alert, which may draw on any of them, is readable only by
-	// users who may read every feed. Its originator is the feeds' common originator, else the
-	// node's state.
+	// mark is derived from the markings of all the feeds seen (access.Derived): the marking of
+	// an alert whose vessels' feeds are not all known. Its originator is the feeds' common
+	// originator, else the node's state.
 	mark store.AlertMarking
+	// An alert draws on the reports of the vessels it names, so it is marked as derived from
+	// the feeds that delivered those vessels' positions and static reports: vfeeds holds them
+	// per MMSI as a set of feed bits (feedBit; the 64th feed and later share allFeeds, which
+	// stands for every feed), and marks caches the derived marking of each set (cleared when
+	// a feed's markings change).
+	feedBit map[string]uint8
+	bitFeed []string
+	vfeeds  map[uint32]uint64
+	marks   map[uint64]store.AlertMarking
 
 	out     chan alertWrite
 	dropped atomic.Int64
@@ -276,6 +284,7 @@ type alertWrite struct {
 // jurisdiction engine once loaded (until then alerts carry zone "unknown").
 func startLiveDetector(st *store.Store, loc func() (web.Locator, error), ports detect.Ports, node NodeConfig, log *slog.Logger) (*liveDetector, error) {
 	l := &liveDetector{next: st, st: st, log: log, node: node.State, feeds: map[string]access.Markings{},
+		feedBit: map[string]uint8{}, vfeeds: map[uint32]uint64{}, marks: map[uint64]store.AlertMarking{},
 		mark:  store.AlertMarking{Originator: node.State, TLP: string(access.TLPClear)},
 		actor: ledger.Actor{User: "system", Agency: node.ID, State: node.State},
 		out:   make(chan alertWrite, 4096), done: make(chan struct{})}
@@ -303,10 +312,59 @@ func startLiveDetector(st *store.Store, loc func() (web.Locator, error), ports d
 	return l, nil
 }
 
+// allFeeds is the feed-set bit that stands for every feed seen.
+const allFeeds = uint64(1) << 63
+
+// feedSet returns the bit of the feed named name, assigning one on first sight.
+func (l *liveDetector) feedSet(name string) uint64 {
+	if b, ok := l.feedBit[name]; ok {
+		return 1 << b
+	}
+	if len(l.bitFeed) == 63 {
+		return allFeeds
+	}
+	l.feedBit[name] = uint8(len(l.bitFeed))
+	l.bitFeed = append(l.bitFeed, name)
+	return 1 << (len(l.bitFeed) - 1)
+}
+
+// alertMarking returns the marking of an alert naming the vessels mmsi: derived from the
+// feeds that delivered their reports, or from every feed seen when one of them is not known.
+func (l *liveDetector) alertMarking(mmsi []uint32) store.AlertMarking {
+	var set uint64
+	for _, m := range mmsi {
+		v, ok := l.vfeeds[m]
+		if !ok {
+			return l.mark
+		}
+		set |= v
+	}
+	if set == 0 || set&allFeeds != 0 {
+		return l.mark
+	}
+	if m, ok := l.marks[set]; ok {
+		return m
+	}
+	feeds := map[string]access.Markings{}
+	for b := range 63 {
+		if set&(1<<b) == 0 {
+			continue
+		}
+		m, ok := l.feeds[l.bitFeed[b]]
+		if !ok {
+			return l.mark
+		}
+		feeds[l.bitFeed[b]] = m
+	}
+	m := deriveAlertMarking(feeds, l.node)
+	l.marks[set] = m
+	return m
+}
+
 // emit runs under l.mu (inside the detector).
 func (l *liveDetector) emit(a detect.Alert) {
 	select {
-	case l.out <- alertWrite{a, l.mark}:
+	case l.out <- alertWrite{a, l.alertMarking(a.MMSI)}:
 	default:
 		n := l.dropped.Add(1)
 		l.log.Error("alert not recorded: the alert write queue is full", "alert", a.ID, "kind", a.Kind, "dropped", n)
@@ -371,12 +429,17 @@ func (l *liveDetector) WriteBatch(ctx context.Context, b *ingest.Batch) error {
 	}
 	if changed {
 		l.mark = deriveAlertMarking(l.feeds, l.node)
+		clear(l.marks)
 	}
 	for i := range b.Statics {
-		l.det.Static(b.Statics[i])
+		s := &b.Statics[i]
+		l.vfeeds[s.MMSI] |= l.feedSet(s.Source)
+		l.det.Static(*s)
 	}
 	for i := range b.Positions {
-		l.det.Position(b.Positions[i])
+		p := &b.Positions[i]
+		l.vfeeds[p.MMSI] |= l.feedSet(p.Source)
+		l.det.Position(*p)
 	}
 	return nil
 }

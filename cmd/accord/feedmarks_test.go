@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -119,5 +120,62 @@ func TestAlertMarkingFromFeeds(t *testing.T) {
 		if got := m.Originator + " " + m.TLP + " [" + strings.Join(rel, ",") + "]"; got != tc.want {
 			t.Errorf("%v: got %s, want %s", tc.feeds, got, tc.want)
 		}
+	}
+}
+
+// TestAlertMarkingPerVessel checks that a live alert is marked from the feeds that reported
+// the vessels it names, not from every feed seen: an alert about a vessel seen only on a CLEAR
+// feed stays CLEAR beside a USCG AMBER feed; one naming vessels of both feeds, or a vessel of
+// unknown feeds, takes the derived marking of every feed.
+func TestAlertMarkingPerVessel(t *testing.T) {
+	usa := []access.Target{{Type: access.TargetState, Value: "USA"}}
+	l := &liveDetector{node: "MEX", feeds: map[string]access.Markings{
+		"fgr":  {Originator: "FGR", TLP: access.TLPClear},
+		"uscg": {Originator: "USCG", TLP: access.TLPAmberStrict},
+		"cbp":  {Originator: "CBP", TLP: access.TLPAmber, RelTo: usa},
+	}, feedBit: map[string]uint8{}, vfeeds: map[uint32]uint64{}, marks: map[uint64]store.AlertMarking{}}
+	l.mark = deriveAlertMarking(l.feeds, l.node)
+	l.vfeeds[1] |= l.feedSet("fgr")
+	l.vfeeds[2] |= l.feedSet("uscg")
+	l.vfeeds[3] |= l.feedSet("cbp")
+	l.vfeeds[4] |= l.feedSet("fgr")
+	l.vfeeds[4] |= l.feedSet("cbp")
+	l.vfeeds[5] |= l.feedSet("gone") // a feed whose markings are not known
+	str := func(m store.AlertMarking) string {
+		var rel []string
+		for _, r := range m.RelTo {
+			rel = append(rel, r.String())
+		}
+		return m.Originator + " " + m.TLP + " [" + strings.Join(rel, ",") + "]"
+	}
+	all := str(l.mark)
+	for _, tc := range []struct {
+		mmsi []uint32
+		want string
+	}{
+		{[]uint32{1}, "FGR CLEAR []"},
+		{[]uint32{2}, "USCG AMBER+STRICT []"},
+		{[]uint32{3}, "CBP AMBER [state:USA]"},
+		{[]uint32{4}, "MEX AMBER [state:USA]"},
+		{[]uint32{1, 3}, "MEX AMBER [state:USA]"},
+		{[]uint32{1, 2}, "MEX AMBER+STRICT []"},
+		{[]uint32{9}, all},    // never reported: every feed
+		{[]uint32{1, 9}, all}, // one vessel unknown
+		{[]uint32{5}, all},    // its feed's markings unknown
+		{nil, all},
+	} {
+		if got := str(l.alertMarking(tc.mmsi)); got != tc.want {
+			t.Errorf("alert on %v: marked %s, want %s", tc.mmsi, got, tc.want)
+		}
+	}
+	if all != "MEX AMBER+STRICT []" {
+		t.Errorf("every feed: %s", all)
+	}
+	// Past 63 feeds, later feeds share the every-feed bit.
+	for i := range 70 {
+		l.vfeeds[100] |= l.feedSet("f" + strconv.Itoa(i))
+	}
+	if got := str(l.alertMarking([]uint32{100})); got != all {
+		t.Errorf("vessel of 70 feeds: %s, want %s", got, all)
 	}
 }
