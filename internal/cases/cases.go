@@ -20,7 +20,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"accord/internal/detect"
 )
@@ -38,7 +41,24 @@ const (
 	StatusPursuit         = "pursuit"
 	StatusPursuitMustStop = "pursuit_must_stop" // the target entered a territorial sea: stop or hand over
 	StatusBoarded         = "boarded"
+	StatusClosed          = "closed" // no further step; see Case.Outcome
 )
+
+// Outcomes of a closed case ([Case.Close]).
+const (
+	OutcomeNoOffence   = "no_offence"   // boarded or checked, nothing unlawful found
+	OutcomeSeizure     = "seizure"      // goods or the vessel seized by the competent authority
+	OutcomeDetention   = "detention"    // persons detained by the competent authority
+	OutcomeLostContact = "lost_contact" // the vessel was not found or contact was lost
+	OutcomeFalseAlarm  = "false_alarm"  // the alert did not hold up
+	OutcomeReferred    = "referred"     // passed on through other channels (prosecutor, another agency)
+)
+
+// Outcomes lists the outcomes a case may be closed with.
+var Outcomes = []string{OutcomeNoOffence, OutcomeSeizure, OutcomeDetention, OutcomeLostContact, OutcomeFalseAlarm, OutcomeReferred}
+
+// MaxCloseNote is the longest closing note, in bytes.
+const MaxCloseNote = 500
 
 // Place is where the vessel is, as the jurisdiction engine says.
 type Place struct {
@@ -52,7 +72,7 @@ type Place struct {
 type Event struct {
 	Time time.Time `json:"time"` // UTC
 	// Action is case.open, case.hand_over, case.accept, consent.request, consent.answer,
-	// pursuit.start, pursuit.update or case.board.
+	// pursuit.start, pursuit.update, case.board or case.close.
 	Action string `json:"action"`
 	Detail string `json:"detail"`       // one English sentence
 	By     string `json:"by,omitempty"` // who made the change ("name (AGENCY)"), set by the store
@@ -90,7 +110,12 @@ type Case struct {
 	AlertMarkings Markings  `json:"alert_markings"`
 	Opened        time.Time `json:"opened"`    // UTC
 	OpenedBy      string    `json:"opened_by"` // "name (AGENCY)"
-	Events        []Event   `json:"events"`
+	// Closed is when the case was closed (zero, left out of the JSON, while it is not), with
+	// one of Outcomes and the closing officer's note.
+	Closed    time.Time `json:"closed,omitzero"`
+	Outcome   string    `json:"outcome,omitempty"`
+	CloseNote string    `json:"close_note,omitempty"`
+	Events    []Event   `json:"events"`
 }
 
 // Errors returned (wrapped) by the case operations; check them with errors.Is.
@@ -103,6 +128,7 @@ var (
 	ErrWrongState      = errors.New("not possible in the case's present status")
 	ErrAlreadyAnswered = errors.New("the consent request has already been answered")
 	ErrNotReleasable   = errors.New("the alert's marking does not allow releasing it to the competent authority")
+	ErrInvalid         = errors.New("invalid")
 )
 
 // StateOfAuthority returns the state of a maritime authority ("SEMAR" → "MEX"), or "" when
@@ -294,6 +320,8 @@ func (c *Case) AnswerConsent(granted bool, at time.Time) error {
 // state's waters only that state's authority boards.
 func (c *Case) Board(at time.Time) error {
 	switch {
+	case c.Status == StatusClosed:
+		return fmt.Errorf("the case is closed: %w", ErrWrongState)
 	case c.Status == StatusHandedOver || c.Status == StatusPursuitMustStop:
 		return fmt.Errorf("%s may not board in %s %s: %w", c.ActingState, c.Place.State, c.Place.Zone, ErrNotCompetent)
 	case c.highSeas() && c.Flag != "" && c.Flag != c.ActingState && c.Status != StatusConsentGranted:
@@ -370,6 +398,9 @@ func (c *Case) Accept(state string, at time.Time) error {
 // StartPursuit records the start of a hot pursuit from the case's place, which must be in the
 // acting state's own waters (territorial sea, contiguous zone, EEZ or internal waters).
 func (c *Case) StartPursuit(at time.Time) error {
+	if c.Status == StatusClosed {
+		return fmt.Errorf("pursuit start in status %s: %w", c.Status, ErrWrongState)
+	}
 	if c.Place.State != c.ActingState || c.highSeas() {
 		return fmt.Errorf("pursuit from %s %s by %s: %w", orDash(c.Place.State), c.Place.Zone, c.ActingState, ErrPursuitStart)
 	}
@@ -397,6 +428,34 @@ func (c *Case) UpdatePursuit(p Place, at time.Time) error {
 		return ErrPursuitEnded
 	}
 	c.log(at, "pursuit.update", fmt.Sprintf("pursuit continues in %s %s", orDash(p.State), p.Zone))
+	return nil
+}
+
+// Close closes the case with outcome (one of Outcomes) and an optional note (at most
+// MaxCloseNote bytes of text without control characters other than newlines): no step is
+// possible after it. A case handed over must be accepted first (ErrWrongState), so that the
+// authority that closes it is the one that has it; a closed case cannot be closed again.
+// ErrInvalid for an unknown outcome or a bad note.
+func (c *Case) Close(outcome, note string, at time.Time) error {
+	note = strings.TrimSpace(note)
+	switch {
+	case !slices.Contains(Outcomes, outcome):
+		return fmt.Errorf("%w outcome %q: want one of %s", ErrInvalid, outcome, strings.Join(Outcomes, ", "))
+	case len(note) > MaxCloseNote:
+		return fmt.Errorf("%w note: %d bytes, at most %d", ErrInvalid, len(note), MaxCloseNote)
+	case !utf8.ValidString(note) || strings.ContainsFunc(note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
+		return fmt.Errorf("%w note: not plain UTF-8 text", ErrInvalid)
+	case c.Status == StatusClosed:
+		return fmt.Errorf("the case was closed on %s: %w", c.Closed.Format(time.RFC3339), ErrWrongState)
+	case c.Status == StatusHandedOver:
+		return fmt.Errorf("the case is handed over to %s: accept it before closing it: %w", c.Authority, ErrWrongState)
+	}
+	c.Status, c.Closed, c.Outcome, c.CloseNote = StatusClosed, at.UTC(), outcome, note
+	d := fmt.Sprintf("closed by %s: %s", c.Authority, outcome)
+	if note != "" {
+		d += " (" + note + ")"
+	}
+	c.log(at, "case.close", d)
 	return nil
 }
 

@@ -212,3 +212,67 @@ func TestRelease(t *testing.T) {
 		t.Errorf("case from an alert released to Mexico only, handed to USCG: %v", err)
 	}
 }
+
+// TestClose checks closing: valid outcomes and notes only, not while handed over, and no step
+// after it.
+func TestClose(t *testing.T) {
+	open := func(state, zone, acting string) *Case {
+		cs, err := Open("c1", alert(state, zone), "HND", acting, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+	for _, tc := range []struct {
+		name          string
+		cs            *Case
+		outcome, note string
+		want          error
+	}{
+		{"unknown outcome", open("MEX", "territorial_sea", "MEX"), "sunk", "", ErrInvalid},
+		{"empty outcome", open("MEX", "territorial_sea", "MEX"), "", "", ErrInvalid},
+		{"note too long", open("MEX", "territorial_sea", "MEX"), OutcomeSeizure, string(make([]byte, MaxCloseNote+1)), ErrInvalid},
+		{"control character", open("MEX", "territorial_sea", "MEX"), OutcomeSeizure, "a\x00b", ErrInvalid},
+		{"invalid UTF-8", open("MEX", "territorial_sea", "MEX"), OutcomeSeizure, "a\xffb", ErrInvalid},
+		{"handed over", open("MEX", "eez", "USA"), OutcomeFalseAlarm, "", ErrWrongState},
+		{"open", open("MEX", "territorial_sea", "MEX"), OutcomeSeizure, " 2 t of cocaine\nvessel held at Progreso ", nil},
+		{"high seas, no consent asked", open("", "high_seas", "USA"), OutcomeLostContact, "", nil},
+	} {
+		n := len(tc.cs.Events)
+		err := tc.cs.Close(tc.outcome, tc.note, t0.Add(time.Hour))
+		if !errors.Is(err, tc.want) || (err == nil) != (tc.want == nil) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+			continue
+		}
+		if err != nil {
+			if tc.cs.Status == StatusClosed || len(tc.cs.Events) != n {
+				t.Errorf("%s: refused close changed the case: %s, %d events", tc.name, tc.cs.Status, len(tc.cs.Events))
+			}
+			continue
+		}
+		last := tc.cs.Events[len(tc.cs.Events)-1]
+		if tc.cs.Status != StatusClosed || tc.cs.Outcome != tc.outcome || !tc.cs.Closed.Equal(t0.Add(time.Hour)) || last.Action != "case.close" {
+			t.Errorf("%s: %s %s %v %s", tc.name, tc.cs.Status, tc.cs.Outcome, tc.cs.Closed, last.Action)
+		}
+		if tc.cs.CloseNote != "" && tc.cs.CloseNote != "2 t of cocaine\nvessel held at Progreso" {
+			t.Errorf("%s: note %q not trimmed", tc.name, tc.cs.CloseNote)
+		}
+		// Nothing happens to a closed case.
+		steps := map[string]error{
+			"close again":     tc.cs.Close(OutcomeReferred, "", t0.Add(2*time.Hour)),
+			"board":           tc.cs.Board(t0.Add(2 * time.Hour)),
+			"pursuit":         tc.cs.StartPursuit(t0.Add(2 * time.Hour)),
+			"consent request": tc.cs.RequestConsent(t0.Add(2 * time.Hour)),
+			"hand over":       tc.cs.HandOver(t0.Add(2 * time.Hour)),
+			"accept":          tc.cs.Accept("MEX", t0.Add(2*time.Hour)),
+		}
+		for step, err := range steps {
+			if !errors.Is(err, ErrWrongState) {
+				t.Errorf("%s: %s after close: %v, want ErrWrongState", tc.name, step, err)
+			}
+		}
+		if tc.cs.Status != StatusClosed || tc.cs.Events[len(tc.cs.Events)-1].Action != "case.close" {
+			t.Errorf("%s: a step changed the closed case: %s", tc.name, tc.cs.Status)
+		}
+	}
+}

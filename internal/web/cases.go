@@ -30,6 +30,7 @@ import (
 //	POST /api/v1/cases/{id}/hand-over          {}                        a pursuit that must stop goes to the coastal state
 //	POST /api/v1/cases/{id}/accept             {}                        the authority a case was handed to takes it
 //	POST /api/v1/cases/{id}/board              {}
+//	POST /api/v1/cases/{id}/close              {"outcome": "seizure", "note": "..."}  no step after it
 //
 // Every route needs a logged-in user; the store enforces the case's releasability in its
 // queries (a case the user may not read is answered 404 like one that does not exist), the
@@ -67,6 +68,7 @@ func (s *Server) registerCaseRoutes() {
 	s.api("POST /api/v1/cases/{id}/hand-over", s.withCases(s.caseStep(s.stepHandOver)))
 	s.api("POST /api/v1/cases/{id}/accept", s.withCases(s.caseStep(s.stepAccept)))
 	s.api("POST /api/v1/cases/{id}/board", s.withCases(s.caseStep(s.stepBoard)))
+	s.api("POST /api/v1/cases/{id}/close", s.withCases(s.caseStep(s.stepClose)))
 }
 
 // withCases answers 503 without a case store, 401 without a user.
@@ -106,6 +108,8 @@ func (s *Server) caseErr(err error, what string) error {
 		return conflict("already_answered")
 	case errors.Is(err, cases.ErrWrongState):
 		return conflict("wrong_state")
+	case errors.Is(err, cases.ErrInvalid):
+		return badRequest("%v", err)
 	}
 	return err
 }
@@ -293,6 +297,21 @@ func (s *Server) stepAccept(r *http.Request, body []byte, at time.Time) (func(c 
 	}
 	// The store lets only officers of the state the case waits for through; that state accepts.
 	return func(c *cases.Case) error { return c.Accept(c.Actor(), at) }, nil
+}
+
+func (s *Server) stepClose(r *http.Request, body []byte, at time.Time) (func(c *cases.Case) error, error) {
+	var req struct {
+		Outcome string `json:"outcome"`
+		Note    string `json:"note"`
+	}
+	if err := decodeStep(body, &req); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(cases.Outcomes, req.Outcome) {
+		return nil, badRequest("outcome must be one of %s; got %q", strings.Join(cases.Outcomes, ", "), req.Outcome)
+	}
+	// The note is checked by Case.Close (ErrInvalid: 400).
+	return func(c *cases.Case) error { return c.Close(req.Outcome, req.Note, at) }, nil
 }
 
 func (s *Server) stepBoard(r *http.Request, body []byte, at time.Time) (func(c *cases.Case) error, error) {

@@ -229,6 +229,18 @@ func TestCaseRoutes(t *testing.T) {
 		step(semar, mexID+"/board", nil, 403, "forbidden", "USA acts")
 		step(uscg, mexID+"/board", nil, 200, "", "boarded")
 		step(dea, mexID+"/board", nil, 403, "forbidden", "watch officer")
+		// Closing: by the state acting only, with a known outcome and a text note; nothing after.
+		step(semar, mexID+"/close", map[string]string{"outcome": "seizure"}, 403, "forbidden", "USA acts")
+		step(uscg, mexID+"/close", map[string]string{"outcome": "sunk"}, 400, CodeBadRequest, "outcome must be one of")
+		step(uscg, mexID+"/close", map[string]string{}, 400, CodeBadRequest, "outcome must be one of")
+		step(uscg, mexID+"/close", map[string]string{"outcome": "seizure", "note": "a\x00b"}, 400, CodeBadRequest, "note")
+		step(uscg, mexID+"/close", map[string]any{"outcome": "seizure", "extra": 1}, 400, CodeBadRequest, "unknown field")
+		cl := step(uscg, mexID+"/close", map[string]string{"outcome": "seizure", "note": "2 t held at Progreso"}, 200, "", "closed")
+		if cl["outcome"] != "seizure" || cl["close_note"] != "2 t held at Progreso" || cl["closed"] == nil {
+			t.Errorf("closed case %v", cl)
+		}
+		step(uscg, mexID+"/board", nil, 409, "wrong_state", "closed")
+		step(uscg, mexID+"/close", map[string]string{"outcome": "referred"}, 409, "wrong_state", "closed on")
 
 		// US waters, opened by SEMAR: handed over at once, readable by both, accepted by USCG.
 		rec = call(t, srv, "POST", "/api/v1/cases", map[string]string{"alert_id": "usa"}, semar)
@@ -241,6 +253,7 @@ func TestCaseRoutes(t *testing.T) {
 			t.Errorf("USCG reads the case handed to it: %d", rec.Code)
 		}
 		step(semar, usID+"/board", nil, 403, "forbidden", "USA acts")
+		step(uscg, usID+"/close", map[string]string{"outcome": "false_alarm"}, 409, "wrong_state", "accept it before closing")
 
 		// A session needs the CSRF header on steps.
 		rec = call(t, srv, "POST", "/api/v1/login", map[string]string{"name": "semar.wo", "password": "a long enough password"})

@@ -59,6 +59,16 @@ async function alertsChecks(page) {
     await page.click('#case-board');
     await page.waitForFunction(() => document.getElementById('case-detail')?.dataset.status === 'boarded', null, { timeout: timeoutMs });
     check(await page.evaluate(() => document.querySelectorAll('#view-page table.grid tbody tr').length) === 2, 'the boarding should appear in the case history');
+    // Closing: an outcome and a note; the case shows them and offers no step any more.
+    await page.selectOption('#case-outcome', 'no_offence');
+    await page.fill('#case-close-note', 'Nada ilícito a bordo');
+    await page.click('#case-close');
+    await page.waitForFunction(() => document.getElementById('case-detail')?.dataset.status === 'closed', null, { timeout: timeoutMs });
+    const closed = await page.evaluate(() => ({ rows: document.querySelectorAll('#view-page table.grid tbody tr').length,
+      shown: document.getElementById('case-outcome-shown')?.textContent || '', form: !!document.getElementById('case-close-form'), board: !!document.getElementById('case-board') }));
+    console.log(`closed case: ${JSON.stringify(closed)}`);
+    check(closed.rows === 3 && /Sin ilícito/.test(closed.shown) && /Nada ilícito a bordo/.test(closed.shown) && !closed.form && !closed.board,
+      `the closed case should show its outcome and note, its closing in the history, and no step: ${JSON.stringify(closed)}`);
     await page.click('#nav a[href="#/alerts"]');
     await page.waitForSelector('#alert-kind', { timeout: timeoutMs });
   }

@@ -2,8 +2,8 @@
 // (GET /api/v1/cases?authority=), grouped by the competent authority that owns them, with an
 // authority filter; #/cases/{id} shows one case (GET /api/v1/cases/{id}) with its history and
 // the steps the law allows next (POST /api/v1/cases/{id}/consent-request, consent-answer,
-// pursuit, hand-over, accept, board), offered to watch officers of the state that acts on the
-// case (next_actor). The server decides; a refused step shows its reason.
+// pursuit, hand-over, accept, board, close), offered to watch officers of the state that acts
+// on the case (next_actor). The server decides; a refused step shows its reason.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, has, fmtDateTime } from '../i18n/index.js';
@@ -17,7 +17,8 @@ const label = (prefix, v) => (v && has(`${prefix}.${v}`) ? t(`${prefix}.${v}`) :
 const authorities = ['SEMAR', 'USCG'];
 const filters = { authority: '' };
 let stepError = null; // the last refused step of the case shown
-const typed = { lat: '', lon: '' }; // the pursuit position being typed, kept across refreshes
+const typed = { lat: '', lon: '', outcome: '', note: '' }; // what is being typed, kept across refreshes
+const outcomes = ['no_offence', 'seizure', 'detention', 'lost_contact', 'false_alarm', 'referred'];
 
 // caseID is the id in #/cases/{id}, or '' on the list.
 const caseID = () => decodeURIComponent(location.hash.replace(/^#\/?cases\/?/, '').split('/')[0] || '');
@@ -45,7 +46,7 @@ function listView(list, { reload }) {
       [t('cases.vessels'), (c) => (c.mmsi || []).join(', ')],
       [t('cases.flag'), (c) => (c.flag ? stateName(c.flag) : t('cases.stateless'))],
       [t('cases.place'), (c) => placeText(c.place)],
-      [t('cases.next'), (c) => (c.status === 'boarded' ? t('common.na') : stateName(c.next_actor))],
+      [t('cases.next'), (c) => (c.status === 'boarded' || c.status === 'closed' ? t('common.na') : stateName(c.next_actor))],
     ], cases)))];
 }
 
@@ -86,7 +87,23 @@ function steps(c, run) {
       out.push(btn('case-accept', t('cases.accept'), 'accept', {}, true));
       break;
   }
+  // Any case its authority has may be closed (a handed-over one is accepted first).
+  if (c.status !== 'handed_over' && c.status !== 'closed') out.push(closeForm(run));
   return out;
+}
+
+// closeForm closes the case with an outcome and an optional note.
+function closeForm(run) {
+  const outcome = select({ id: 'case-outcome', required: true, on: { change: (e) => { typed.outcome = e.target.value; } } },
+    [['', '—'], ...outcomes.map((o) => [o, t(`cases.outcomes.${o}`)])], typed.outcome);
+  const note = h('textarea', { id: 'case-close-note', rows: '2', maxlength: '500', on: { input: (e) => { typed.note = e.target.value; } } }, typed.note);
+  return h('form', { class: 'form', id: 'case-close-form', on: { submit: (e) => {
+    e.preventDefault();
+    run('close', { outcome: outcome.value, note: note.value });
+  } } },
+  field(t('cases.outcome'), outcome),
+  field(t('cases.closeNote'), note, t('cases.closeNoteHint')),
+  h('button', { type: 'submit', id: 'case-close', class: 'btn' }, t('cases.close')));
 }
 
 function detailView(c, { reload }) {
@@ -94,7 +111,7 @@ function detailView(c, { reload }) {
     stepError = null;
     try {
       await api(`/cases/${encodeURIComponent(c.id)}/${path}`, { method: 'POST', body });
-      typed.lat = typed.lon = '';
+      typed.lat = typed.lon = typed.outcome = typed.note = '';
     } catch (err) {
       stepError = err;
     }
@@ -117,7 +134,9 @@ function detailView(c, { reload }) {
         h('dt', {}, t('cases.flag')), h('dd', {}, c.flag ? stateName(c.flag) : t('cases.stateless')),
         h('dt', {}, t('cases.alert')), h('dd', {}, c.alert_id || ''),
         h('dt', {}, t('cases.openedBy')), h('dd', {}, `${c.opened_by || ''} · ${fmtDateTime(c.opened)}`),
-        h('dt', {}, t('cases.markings')), h('dd', {}, [m.originator, m.tlp && `TLP:${m.tlp}`, (m.rel_to || []).join(', ')].filter(Boolean).join(' · ')))),
+        h('dt', {}, t('cases.markings')), h('dd', {}, [m.originator, m.tlp && `TLP:${m.tlp}`, (m.rel_to || []).join(', ')].filter(Boolean).join(' · ')),
+        c.closed ? [h('dt', {}, t('cases.closed')), h('dd', { id: 'case-outcome-shown' },
+          [label('cases.outcomes', c.outcome), fmtDateTime(c.closed), c.close_note].filter(Boolean).join(' · '))] : null)),
     h('section', { class: 'group' },
       h('h2', {}, t('cases.steps')),
       stepError ? errorView(stepError, { feature: t('cases.stepFeature'), compact: true }) : null,
