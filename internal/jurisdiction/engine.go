@@ -749,8 +749,7 @@ func (e *Engine) Lookup(lat, lon float64) (a Answer) {
 	g := &e.g
 	fx, fy := (lon-g.minX)*g.inv, (lat-g.minY)*g.inv
 	if !(fx >= 0 && fy >= 0 && fx < float64(g.nx) && fy < float64(g.ny)) {
-		a = Answer{Lat: lat, Lon: lon, Zone: ZoneUnknown, Regime: regimes[ZoneUnknown]}
-		return
+		return unknownAnswer(lat, lon)
 	}
 	i, j := int(fx), int(fy)
 	if l := e.leaf((j/coarseN)*e.tnx + i/coarseN); l != nil {
@@ -759,6 +758,11 @@ func (e *Engine) Lookup(lat, lon float64) (a Answer) {
 	}
 	e.lookupCell(&a, lat, lon, fx, fy, i, j)
 	return
+}
+
+// unknownAnswer is the answer for a point outside the engine's region (or NaN).
+func unknownAnswer(lat, lon float64) Answer {
+	return Answer{Lat: lat, Lon: lon, Zone: ZoneUnknown, Regime: regimes[ZoneUnknown]}
 }
 
 // fromLeaf answers a point of a level-0 block from its leaf l into a; fx, fy are the point's

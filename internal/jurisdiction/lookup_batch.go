@@ -17,12 +17,16 @@ func (e *Engine) LookupBatch(lat, lon []float64, out []Answer) {
 	lat, lon, out = lat[:n], lon[:n], out[:n]
 	g := &e.g
 	var (
-		pend [batchGroup]int32  // points of the group below level 0
-		cell [batchGroup]int32  // their level-1 cell
-		cls  [batchGroup]uint16 // its entry (read in the first pass)
+		// The points of the group below level 0 (indexes in lat, lon, out), their level-1
+		// cells, grid coordinates, and the entry read for each (a level-1, then level-2 or
+		// level-3 entry: only the reads matter).
+		pend [batchGroup]int
+		cell [batchGroup]int
 		fxy  [batchGroup][2]float64
-		lv   [batchGroup]*leaf0 // level-0 leaves of the others, nil outside the region
-		lq   [batchGroup]int32
+		cls  [batchGroup]uint16
+		// The other points, and their level-0 leaves (nil outside the region).
+		lq [batchGroup]int
+		lv [batchGroup]*leaf0
 	)
 	for s := 0; s < n; s += batchGroup {
 		end := min(s+batchGroup, n)
@@ -32,18 +36,18 @@ func (e *Engine) LookupBatch(lat, lon []float64, out []Answer) {
 		for q := s; q < end; q++ {
 			fx, fy := (lon[q]-g.minX)*g.inv, (lat[q]-g.minY)*g.inv
 			if !(fx >= 0 && fy >= 0 && fx < float64(g.nx) && fy < float64(g.ny)) {
-				lv[nl], lq[nl] = nil, int32(q)
+				lv[nl], lq[nl] = nil, q
 				nl++
 				continue
 			}
 			i, j := int(fx), int(fy)
 			if l := e.leaf((j/coarseN)*e.tnx + i/coarseN); l != nil {
-				lv[nl], lq[nl] = l, int32(q)
+				lv[nl], lq[nl] = l, q
 				nl++
 				continue
 			}
 			k := j*g.nx + i
-			pend[np], cell[np], fxy[np] = int32(q), int32(k), [2]float64{fx, fy}
+			pend[np], cell[np], fxy[np] = q, k, [2]float64{fx, fy}
 			np++
 		}
 		// Start reading the level-1 records, in a loop of a few instructions per record, so
@@ -58,7 +62,7 @@ func (e *Engine) LookupBatch(lat, lon []float64, out []Answer) {
 			q := lq[p]
 			a := &out[q]
 			if lv[p] == nil {
-				*a = Answer{Lat: lat[q], Lon: lon[q], Zone: ZoneUnknown, Regime: regimes[ZoneUnknown]}
+				*a = unknownAnswer(lat[q], lon[q])
 				continue
 			}
 			fx, fy := (lon[q]-g.minX)*g.inv, (lat[q]-g.minY)*g.inv
