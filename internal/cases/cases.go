@@ -432,7 +432,7 @@ func (c *Case) UpdatePursuit(p Place, at time.Time) error {
 }
 
 // Close closes the case with outcome (one of Outcomes) and an optional note (at most
-// MaxCloseNote bytes of text without control characters other than newlines): no step is
+// MaxCloseNote bytes of text without control characters other than newlines and tabs): no step is
 // possible after it. A case handed over must be accepted first (ErrWrongState), so that the
 // authority that closes it is the one that has it; a closed case cannot be closed again.
 // ErrInvalid for an unknown outcome or a bad note.
@@ -443,7 +443,7 @@ func (c *Case) Close(outcome, note string, at time.Time) error {
 		return fmt.Errorf("%w outcome %q: want one of %s", ErrInvalid, outcome, strings.Join(Outcomes, ", "))
 	case len(note) > MaxCloseNote:
 		return fmt.Errorf("%w note: %d bytes, at most %d", ErrInvalid, len(note), MaxCloseNote)
-	case !utf8.ValidString(note) || strings.ContainsFunc(note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
+	case !utf8.ValidString(note) || strings.ContainsFunc(note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
 		return fmt.Errorf("%w note: not plain UTF-8 text", ErrInvalid)
 	case c.Status == StatusClosed:
 		return fmt.Errorf("the case was closed on %s: %w", c.Closed.Format(time.RFC3339), ErrWrongState)
