@@ -50,7 +50,11 @@ type Detector struct {
 	watchZone        map[string]bool
 
 	now, lastSweep int64
-	stats          Stats
+	// dataNow is the latest report time (Unix seconds), which Tick does not advance: live
+	// silences are measured against it, so that a receiver outage (no report from any
+	// vessel) or a replay of older data does not make every vessel look dark.
+	dataNow int64
+	stats   Stats
 	// EvictAfter: a vessel silent this long is forgotten (its gap, if it ever comes back, is
 	// not reported). Default 7 days.
 	evictAfter int64
@@ -250,6 +254,7 @@ func (d *Detector) Position(p vessel.Position) {
 	if ts > d.now {
 		d.now = ts
 	}
+	d.dataNow = max(d.dataNow, ts)
 	if isNew {
 		d.checkMMSI(tr, p, f)
 	}
@@ -785,8 +790,18 @@ func (d *Detector) sweep(now int64) {
 	}
 	idle := d.secs(d.cfg.Loitering.MaxGap)
 	var ending []*track // closed in MMSI order, so that the output is reproducible
+	var dark, forgotten []*track
 	for m, tr := range d.tracks {
 		silent := now - tr.last.t
+		evict := silent > d.evictAfter && !tr.alt.active() && !tr.inGrid
+		// A live feed reports a silence while it goes on, once it is long enough for its
+		// severity to be settled (Gap.IntentionalMin: the final alert, when the vessel
+		// reappears, then has the same detail and so the same ID). The silence is measured
+		// against the latest report of any vessel (dataNow), not the clock.
+		if quiet := d.dataNow - tr.last.t; d.cfg.EmitOpen && !evict && tr.last.known() && tr.openGapFrom != tr.last.t &&
+			quiet >= d.secs(d.cfg.Gap.IntentionalMin) && quiet >= d.secs(d.cfg.Gap.Min) && !d.continuesAs(tr) {
+			dark = append(dark, tr)
+		}
 		if tr.inGrid && silent > 600 {
 			d.ungrid(tr)
 		}
@@ -794,10 +809,25 @@ func (d *Detector) sweep(now int64) {
 			(tr.alt.active() && now-tr.alt.last.t > 3600) {
 			ending = append(ending, tr)
 		}
-		if silent > d.evictAfter && !tr.alt.active() && !tr.inGrid {
+		if evict {
+			if tr.openGapFrom == tr.last.t && tr.last.known() {
+				forgotten = append(forgotten, tr)
+			}
 			delete(d.tracks, m)
 			d.stats.Evicted++
 		}
+	}
+	sort.Slice(dark, func(i, j int) bool { return dark[i].mmsi < dark[j].mmsi })
+	for _, tr := range dark {
+		d.openGap(tr, d.dataNow, "while other vessels report, and still silent")
+		tr.openGapFrom = tr.last.t
+	}
+	// A vessel forgotten while its open gap alert stands: the alert is made final here, as
+	// its reappearance would no longer be recognised as the end of that silence.
+	sort.Slice(forgotten, func(i, j int) bool { return forgotten[i].mmsi < forgotten[j].mmsi })
+	for _, tr := range forgotten {
+		a := d.gapAlert(tr, now, "no report since; the vessel is no longer followed")
+		d.final(a)
 	}
 	sort.Slice(ending, func(i, j int) bool { return ending[i].mmsi < ending[j].mmsi })
 	for _, tr := range ending {
@@ -815,7 +845,8 @@ func (d *Detector) sweep(now int64) {
 // number, an identity change) is reported as an open gap alert (Open true; End is that latest
 // time; the severity and the "likely_intentional" rule as for a gap of that length so far; no
 // position after the gap in the evidence), counted in Stats.OpenGaps; then [Detector.Close].
-// A live feed calls Close instead: its silences are judged when the vessel reappears.
+// A live feed calls Close instead: with Config.EmitOpen its silences are reported while they go
+// on (by [Detector.Tick], once Gap.IntentionalMin long) and judged when the vessel reappears.
 func (d *Detector) EndOfInput() {
 	ms := make([]uint32, 0, len(d.tracks))
 	for m, tr := range d.tracks {
@@ -825,7 +856,8 @@ func (d *Detector) EndOfInput() {
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i] < ms[j] })
 	for _, m := range ms {
-		d.openGap(d.tracks[m], d.now)
+		d.openGap(d.tracks[m], d.now, "until the end of the input, and still silent")
+		d.stats.OpenGaps++
 	}
 	d.Close()
 }
@@ -844,22 +876,29 @@ func (d *Detector) continuesAs(tr *track) bool {
 	return other != nil && other.last.known() && other.last.t > tr.last.t
 }
 
-// openGap reports the silence of tr from its last report until end (seconds), still going on.
-func (d *Detector) openGap(tr *track, end int64) {
+// openGap reports the silence of tr from its last report until end (seconds), still going on;
+// how tells how far ("until the end of the input, and still silent").
+func (d *Detector) openGap(tr *track, end int64, how string) {
+	a := d.gapAlert(tr, end, how)
+	a.Open = true
+	d.emit(a)
+}
+
+// gapAlert is the gap alert of the silence of tr from its last report until end (seconds),
+// with no report after it; how ends the note's first clause.
+func (d *Detector) gapAlert(tr *track, end int64, how string) Alert {
 	prev := tr.last
 	dt := end - prev.t
 	pl := d.placeOf(tr, prev)
 	n := tr.reportsBefore(prev.t)
 	sev, detail := d.gapSeverity(dt, pl, n)
 	a := d.alert(KindGap, detail, sev, []uint32{tr.mmsi}, prev.t, end, prev.lat, prev.lon, pl)
-	a.Open = true
-	a.Note = fmt.Sprintf("%s silent for %s from %s until the end of the input, and still silent; %d positions in the 12 h before",
-		vesselName(tr), time.Duration(dt)*time.Second, placeText(prev.lat, prev.lon, pl), n)
+	a.Note = fmt.Sprintf("%s silent for %s from %s %s; %d positions in the 12 h before",
+		vesselName(tr), time.Duration(dt)*time.Second, placeText(prev.lat, prev.lon, pl), how, n)
 	for _, r := range tr.recent(min(6, d.cfg.MaxEvidence)) {
 		a.Evidence = append(a.Evidence, r.evidence(tr.mmsi, "before the gap"))
 	}
-	d.stats.OpenGaps++
-	d.emit(a)
+	return a
 }
 
 // Close ends the stream: every open episode is finalized and emitted. Silences still going on

@@ -83,6 +83,9 @@ type track struct {
 
 	n    int64 // reports on the main track
 	last fix   // last report of the main track
+	// openGapFrom is last.t when a live open gap alert was emitted for the silence that began
+	// then (Config.EmitOpen; see Detector.sweep), 0 otherwise.
+	openGapFrom int64
 	// ring of the latest reports (evidence for gaps and jumps)
 	ring  [8]fix
 	ringN int
