@@ -464,9 +464,21 @@ type cosignatureJSON struct {
 	Time    string `json:"time,omitempty"`
 }
 
+// latestCheckpointer is implemented by a log reader that can read its latest checkpoints alone
+// (ledgersql.Reader); other readers have all their checkpoints read and sorted.
+type latestCheckpointer interface {
+	LatestCheckpoints(ctx context.Context, n int) ([][]byte, error)
+}
+
 // latestCheckpoints returns the n stored checkpoints of largest size, largest first.
 func (o *oversight) latestCheckpoints(ctx context.Context, opts ledger.VerifyOptions) ([]checkpointJSON, error) {
-	all, err := o.cfg.Log.Checkpoints(ctx)
+	var all [][]byte
+	var err error
+	if lc, ok := o.cfg.Log.(latestCheckpointer); ok {
+		all, err = lc.LatestCheckpoints(ctx, o.cfg.Checkpoints)
+	} else {
+		all, err = o.cfg.Log.Checkpoints(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -426,6 +426,25 @@ func (r *Reader) Checkpoints(ctx context.Context) ([][]byte, error) {
 	return out, rows.Err()
 }
 
+// LatestCheckpoints returns the n stored checkpoints of largest size, largest first: what a
+// status view lists, read without every older checkpoint.
+func (r *Reader) LatestCheckpoints(ctx context.Context, n int) ([][]byte, error) {
+	rows, err := r.db.QueryContext(ctx, r.d.q(`SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT ?`), n)
+	if err != nil {
+		return nil, fmt.Errorf("read checkpoints: %w", err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("read checkpoints: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
 // Entry returns the encoded entry at seq.
 func (r *Reader) Entry(ctx context.Context, seq int64) ([]byte, error) {
 	var b []byte

@@ -244,3 +244,36 @@ func TestPeriodicCheckpoints(t *testing.T) {
 		t.Fatalf("verify:\n%s", problemsString(rep))
 	}
 }
+
+// TestLatestCheckpoints: the n largest checkpoints, largest first, are the tail of
+// Checkpoints in reverse; more than are stored gives them all.
+func TestLatestCheckpoints(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		env := newEnv(t, be)
+		ctx := context.Background()
+		for i := range 6 {
+			env.put("operation", fmt.Sprintf("OP-%d", i), "planned")
+			if _, err := env.log.Checkpoint(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := env.log.Reader.Checkpoints(ctx)
+		if err != nil || len(all) != 6 {
+			t.Fatalf("Checkpoints: %d, %v", len(all), err)
+		}
+		for _, n := range []int{1, 3, 6, 10} {
+			got, err := env.log.Reader.LatestCheckpoints(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != min(n, 6) {
+				t.Fatalf("LatestCheckpoints(%d): %d", n, len(got))
+			}
+			for i, msg := range got {
+				if want := all[len(all)-1-i]; string(msg) != string(want) {
+					t.Errorf("LatestCheckpoints(%d)[%d] is not the %d-th largest", n, i, i+1)
+				}
+			}
+		}
+	})
+}
