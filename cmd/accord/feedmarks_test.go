@@ -97,6 +97,36 @@ func TestServeFeedMarkings(t *testing.T) {
 	}
 }
 
+// TestServePolicyConfig checks that `accord serve --policy-config` reads and checks its file
+// before it opens the store, naming the flag, the file and what is wrong.
+func TestServePolicyConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{filepath.Join(dir, "missing.json"), "no such file"},
+		{write("unknown.json", `{"min_sourcez": 2}`), "min_sourcez"},
+		{write("broken.json", "{\n  \"min_sources\": 2,\n}"), "broken.json"},
+		{write("negative.json", `{"min_sources": -1}`), "min_sources"},
+	} {
+		args := []string{"serve", "--data", filepath.Join(dir, "var"), "--listen", "127.0.0.1:0", "--policy-config", tc.file}
+		err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "--policy-config") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("serve --policy-config %s: got %v, want an error naming --policy-config and %q", filepath.Base(tc.file), err, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "var", "accord.db")); err == nil {
+		t.Errorf("invalid policy settings: the store was opened")
+	}
+}
+
 // TestAlertMarkingFromFeeds checks the marking of live alerts: derived from every feed seen,
 // so that a feed's REL TO also restricts the alerts drawn from it.
 func TestAlertMarkingFromFeeds(t *testing.T) {

@@ -16,11 +16,12 @@ import (
 // (liaison reminders, decisions after a consent expired).
 const sweepInterval = time.Minute
 
-// enableOperations turns on the operation routes of handler over st (docs/operations.md) and
-// sweeps them every sweepInterval until ctx ends.
-func enableOperations(ctx context.Context, handler *web.Server, st *store.Store, pop func() (policy.Population, error), log *slog.Logger) {
+// enableOperations turns on the operation routes of handler over st (docs/operations.md), with
+// the policy settings pol (nil: the defaults), and sweeps them every sweepInterval until ctx
+// ends.
+func enableOperations(ctx context.Context, handler *web.Server, st *store.Store, pop func() (policy.Population, error), pol *policy.Config, log *slog.Logger) {
 	handler.EnableOperations(web.OpsConfig{Store: st, AlreadyRecorded: store.ErrAlreadyRecorded,
-		AlreadyDecided: store.ErrAlreadyDecided, Population: pop})
+		AlreadyDecided: store.ErrAlreadyDecided, Population: pop, Policy: pol})
 	go func() {
 		t := time.NewTicker(sweepInterval)
 		defer t.Stop()

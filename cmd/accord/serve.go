@@ -27,7 +27,7 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [--listen ADDR] [--data DIR | --dsn DSN] [--simulate SCENARIO] [--nmea-tcp ADDR] [--nmea-udp ADDR] [--nmea-connect ADDR] [--tlp LEVEL] [--rel-to LIST]")
+	fs := newFlagSet(e, "serve", "serve [--listen ADDR] [--data DIR | --dsn DSN] [--simulate SCENARIO] [--nmea-tcp ADDR] [--nmea-udp ADDR] [--nmea-connect ADDR] [--tlp LEVEL] [--rel-to LIST] [--policy-config FILE]")
 	var cfg Config
 	apply := commonFlags(fs, e, &cfg)
 	listen := fs.String("listen", "", "HTTP listen address (ACCORD_LISTEN; default 127.0.0.1:8080; port 0 picks a free port)")
@@ -41,8 +41,21 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs.Var(&tcpClients, "nmea-connect", "connect to a receiver's NMEA TCP port at this address (repeatable)")
 	tlp := fs.String("tlp", "GREEN", "TLP 2.0 marking of the data of the --nmea-* feeds (originator: the node's agency); configured feeds have their own")
 	relTo := fs.String("rel-to", "", "releasability (REL TO) of the data of the --nmea-* feeds, comma-separated: MEX or state:MEX, agency:USCG (GREEN, AMBER), user:17 (RED)")
+	polCfg := fs.String("policy-config", "", "JSON file of policy settings for the operation routes (rule switches, thresholds, authorities); see docs/policy.md")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var pol *policy.Config
+	if *polCfg != "" {
+		// Read before anything is opened, so that a bad file is named at once.
+		pc, err := loadPolicyConfig(*polCfg)
+		if err == nil {
+			err = pc.Validate()
+		}
+		if err != nil {
+			return fmt.Errorf("serve --policy-config %s: %w", *polCfg, err)
+		}
+		pol = &pc
 	}
 	if err := apply(); err != nil {
 		return err
@@ -77,7 +90,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &server{cfg: cfg, log: log, scenario: sc, speedup: *speedup, seed: *seed, stdout: e.stdout,
+	srv := &server{cfg: cfg, log: log, scenario: sc, speedup: *speedup, seed: *seed, stdout: e.stdout, policy: pol,
 		jurisdiction: startJurisdiction(ctx, e, *boundaries, log).get, population: startPopulation(e, *boundaries, log).get}
 	return srv.run(ctx)
 }
@@ -94,6 +107,8 @@ type server struct {
 	jurisdiction func() (web.Locator, error)
 	// population returns the population data of the policy's civilian-impact gate (ops.go).
 	population func() (policy.Population, error)
+	// policy configures the policy engine of the operation routes; nil: policy.DefaultConfig().
+	policy *policy.Config
 }
 
 // run serves until ctx is done, then shuts down in order: stop accepting HTTP and feed input,
@@ -146,7 +161,7 @@ func (s *server) run(ctx context.Context) error {
 		Intel:          intelWeb(ctx, st, s.log),
 		Oversight:      oversightWeb(ctx, s.cfg, st, s.log),
 	}, s.log)
-	enableOperations(ctx, handler, st, s.population, s.log)
+	enableOperations(ctx, handler, st, s.population, s.policy, s.log)
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		stopFeeds()
