@@ -78,18 +78,21 @@ type record struct {
 
 // probe holds the state of one run.
 type probe struct {
-	base    string
-	client  *http.Client
-	users   []*user
-	byName  map[string]*user
-	recs    []*record
-	canary  map[string]*record // lower-case canary -> record
-	stix    map[string]*record // STIX id -> record
-	sha     map[string]*record // attachment hash -> record
-	reports map[int64]*record
-	ents    map[int64]*record
-	ops     map[string]*record
-	ids     map[string]*record // alert and case ids -> record
+	base   string
+	client *http.Client
+	users  []*user
+	byName map[string]*user
+	recs   []*record
+	canary map[string]*record // lower-case canary -> record
+	stix   map[string]*record // STIX id -> record
+	// stixShared: STIX id -> agencies that hold a record of their own with it (made by the
+	// STIX-id reuse probe), whose users may therefore meet the id; guarded by mu.
+	stixShared map[string]map[string]bool
+	sha        map[string]*record // attachment hash -> record
+	reports    map[int64]*record
+	ents       map[int64]*record
+	ops        map[string]*record
+	ids        map[string]*record // alert and case ids -> record
 
 	alertFeeds string
 	mmsiFeed   map[int64]markings // simulated vessel -> its feed's marking
@@ -112,7 +115,8 @@ type probe struct {
 	caseRefusals  map[string]int
 	existAnswers  map[string]map[string][]string // user|route -> answer -> requests (hidden or missing records)
 	stixProbes    int                            // POSTs reusing the STIX id of a report the writer may not read
-	stixConflicts int                            // ... answered 409, which tells the writer the hidden report exists
+	stixConflicts int                            // ... answered 409, which tells the writer the hidden report exists (a leak)
+	stixCreated   int                            // ... answered 201 like a fresh id (a STIX id is unique per originator)
 	rejected      int
 	accepted      []string
 	leakCount     int
@@ -142,6 +146,7 @@ func main() {
 		byName:       map[string]*user{},
 		canary:       map[string]*record{},
 		stix:         map[string]*record{},
+		stixShared:   map[string]map[string]bool{},
 		sha:          map[string]*record{},
 		reports:      map[int64]*record{},
 		ents:         map[int64]*record{},
@@ -1031,6 +1036,14 @@ func (p *probe) scan(j job, method, reqText, text string, st int) {
 		if strings.Contains(reqText, tok) {
 			return // the request's own words echoed back
 		}
+		if how == "stix-id" && j.u != nil {
+			p.mu.Lock()
+			own := p.stixShared[tok][j.u.Agency] && (j.also == nil || p.stixShared[tok][j.also.Agency])
+			p.mu.Unlock()
+			if own {
+				return // the id also names a record of the identity's own agency (reuse probe)
+			}
+		}
 		if allowed(r) {
 			if j.u != nil && !j.noAuth {
 				p.mu.Lock()
@@ -1723,7 +1736,11 @@ func (p *probe) writeAttacks(u *user) []job {
 			body: map[string]any{"markings": m, "discipline": "OSINT", "grade": "F6", "observed": now, "title": "probe",
 				"entities": []map[string]any{{"entity_id": e.ID, "stance": "supports"}}}})
 	}
-	// Existence through a STIX id conflict (documented 409): counted, not a content leak.
+	// Existence through a STIX id: a STIX id is unique within its originator's records, so
+	// reusing the id of another agency's report the writer may not read must answer as a fresh
+	// id would (201) and create the writer's own record; 409 tells the writer the hidden report
+	// exists, a leak. The id is registered as shared by the writer's agency before the request,
+	// so that later answers carrying it (the writer's own record) are not taken for disclosures.
 	n := 0
 	for _, r := range p.reports {
 		if p.canRead(u, r) || r.STIXID == "" || n >= 3 {
@@ -1731,6 +1748,12 @@ func (p *probe) writeAttacks(u *user) []job {
 		}
 		n++
 		rid := r
+		p.mu.Lock()
+		if p.stixShared[r.STIXID] == nil {
+			p.stixShared[r.STIXID] = map[string]bool{}
+		}
+		p.stixShared[r.STIXID][u.Agency] = true
+		p.mu.Unlock()
 		js = append(js, job{u: u, method: "POST", path: "/api/v1/reports",
 			body: map[string]any{"stix_id": r.STIXID, "markings": markings{Originator: u.Agency, TLP: "AMBER+STRICT"}, "discipline": "OSINT", "grade": "F6", "observed": now, "title": "probe"},
 			check: func(st int, b []byte) {
@@ -1738,10 +1761,14 @@ func (p *probe) writeAttacks(u *user) []job {
 				defer p.mu.Unlock()
 				p.stixProbes++
 				switch st {
+				case 201:
+					p.stixCreated++
 				case 409:
 					p.stixConflicts++
-				case 201:
-					p.findings = append(p.findings, fmt.Sprintf("POST /api/v1/reports with the STIX id of report %d unreadable to %s created a record (%s)", rid.ID, u.Name, trunc(b, 100)))
+					p.leakCount++
+					p.leaks = append(p.leaks, fmt.Sprintf("LEAK existence: POST /api/v1/reports with the STIX id of report %d unreadable to %s answered 409 (%s), a fresh id 201", rid.ID, u.Name, trunc(b, 100)))
+				default:
+					p.findings = append(p.findings, fmt.Sprintf("POST /api/v1/reports with the STIX id of report %d unreadable to %s answered %d (%s), a fresh id 201", rid.ID, u.Name, st, trunc(b, 100)))
 				}
 			}})
 	}
@@ -1892,7 +1919,7 @@ func (p *probe) summary(label string) {
 		fmt.Printf("[%s] vessels of feeds not releasable to the user, of the simulated vessels (ground truth) listed by GET /api/v1/vessels (docs/api.md: not yet filtered per feed): %s\n", label, strings.Join(vg, " "))
 	}
 	p.checkExistence(label)
-	fmt.Printf("[%s] existence: %d of %d reports created with the STIX id of a report the writer may not read answered 409 (documented conflict; tells the writer the id exists)\n", label, p.stixConflicts, p.stixProbes)
+	fmt.Printf("[%s] existence: of %d reports created with the STIX id of a report the writer may not read, %d answered 201 like a fresh id, %d answered 409 (leaks)\n", label, p.stixProbes, p.stixCreated, p.stixConflicts)
 	var errs []string
 	for k, n := range p.errors5xx {
 		errs = append(errs, fmt.Sprintf("%d× %s", n, k))

@@ -4,61 +4,101 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"accord/internal/access"
 	"accord/internal/intel"
 )
 
-// Writer is what Load needs from the store. IDOf returns the local id of a record by STIX id
-// (kind "report", "entity" or "link"), wrapping notFound when absent.
+// Writer is what Load needs from the store. IDsOf returns the local ids of the records (kind
+// "report", "entity" or "link") that carry a STIX id, keyed by originating agency (a STIX id is
+// unique within its originator's records only); none: an empty map.
 type Writer interface {
 	CreateEntity(ctx context.Context, actor access.User, e intel.Entity) (int64, error)
 	CreateReport(ctx context.Context, actor access.User, r intel.Report, contents map[[32]byte][]byte) (int64, error)
 	CreateLink(ctx context.Context, actor access.User, l intel.Link) (int64, error)
-	IDOf(ctx context.Context, kind, stixID string) (int64, error)
+	IDsOf(ctx context.Context, kind, stixID string) (map[string]int64, error)
 }
 
 // Counts says what Load did.
 type Counts struct {
 	Entities, Reports, Links int // created
-	Present                  int // already on the node (same STIX id), left as they are
+	Present                  int // already on the node (same originator and STIX id), left as they are
 }
+
+// ErrAmbiguous is wrapped when a reference (a STIX id) names entities of several originators,
+// none of them the referencing record's own originator, so that Load cannot tell which one it
+// means; check it with errors.Is.
+var ErrAmbiguous = errors.New("ambiguous reference")
+
+// recordKey names a record across nodes: a STIX id is unique within its originator's records.
+type recordKey struct{ stixID, originator string }
 
 // Load writes an imported bundle through w as actor (the node's system actor for imports):
 // entities first, then reports and links, whose references are resolved to local ids among
-// the bundle's entities and those already on the node. A record whose STIX id is already on
-// the node is left as it is (import is idempotent). Attachment contents are not in STIX
-// bundles: a report naming an attachment the node does not hold fails, with its id named.
-// notFound is the store's not-found sentinel.
+// the bundle's entities and those already on the node. A record whose originator already has a
+// record with its STIX id on the node is left as it is (import is idempotent); a record of
+// another originator with the same STIX id does not stop it. A reference (a STIX id alone)
+// means the entity of the referencing record's originator with that id if there is one, else
+// the only entity with that id in the bundle or on the node; several of other originators
+// are an error wrapping [ErrAmbiguous], none one wrapping notFound (the store's not-found
+// sentinel). Attachment contents are not in STIX bundles: a report naming an attachment the
+// node does not hold fails, with its id named.
 func Load(ctx context.Context, w Writer, actor access.User, b *Bundle, notFound error) (Counts, error) {
 	var c Counts
-	ids := map[string]int64{}
-	resolve := func(ref string) (int64, error) {
-		if id, ok := ids[ref]; ok {
+	ids := map[recordKey]int64{} // entities of the bundle and of the node, once looked up
+	onNode := func(kind, stixID string) (map[string]int64, error) {
+		m, err := w.IDsOf(ctx, kind, stixID)
+		if err != nil {
+			return nil, err
+		}
+		if kind == "entity" {
+			for orig, id := range m {
+				ids[recordKey{stixID, orig}] = id
+			}
+		}
+		return m, nil
+	}
+	resolve := func(ref, originator string) (int64, error) {
+		if id, ok := ids[recordKey{ref, originator}]; ok {
 			return id, nil
 		}
-		id, err := w.IDOf(ctx, "entity", ref)
-		if err != nil {
+		if _, err := onNode("entity", ref); err != nil {
 			return 0, fmt.Errorf("reference %s: %w", ref, err)
 		}
-		ids[ref] = id
-		return id, nil
-	}
-	present := func(kind, stixID string) (bool, error) {
-		id, err := w.IDOf(ctx, kind, stixID)
-		if err == nil {
-			if kind == "entity" {
-				ids[stixID] = id
+		if id, ok := ids[recordKey{ref, originator}]; ok {
+			return id, nil
+		}
+		var found []recordKey
+		for k := range ids {
+			if k.stixID == ref {
+				found = append(found, k)
 			}
-			return true, nil
 		}
-		if errors.Is(err, notFound) {
-			return false, nil
+		switch len(found) {
+		case 0:
+			return 0, fmt.Errorf("reference %s: %w", ref, notFound)
+		case 1:
+			return ids[found[0]], nil
 		}
-		return false, err
+		origs := make([]string, len(found))
+		for i, k := range found {
+			origs[i] = k.originator
+		}
+		slices.Sort(origs)
+		return 0, fmt.Errorf("reference %s from a record of %s: entities of %s carry it: %w", ref, originator, strings.Join(origs, ", "), ErrAmbiguous)
+	}
+	present := func(kind, stixID, originator string) (bool, error) {
+		m, err := onNode(kind, stixID)
+		if err != nil {
+			return false, fmt.Errorf("import %s: %w", stixID, err)
+		}
+		_, ok := m[originator]
+		return ok, nil
 	}
 	for _, e := range b.Entities {
-		if ok, err := present("entity", e.StixID); err != nil || ok {
+		if ok, err := present("entity", e.StixID, e.Markings.Originator); err != nil || ok {
 			c.Present += btoi(ok)
 			if err != nil {
 				return c, err
@@ -69,11 +109,11 @@ func Load(ctx context.Context, w Writer, actor access.User, b *Bundle, notFound 
 		if err != nil {
 			return c, fmt.Errorf("import %s: %w", e.StixID, err)
 		}
-		ids[e.StixID] = id
+		ids[recordKey{e.StixID, e.Markings.Originator}] = id
 		c.Entities++
 	}
 	for _, r := range b.Reports {
-		if ok, err := present("report", r.StixID); err != nil || ok {
+		if ok, err := present("report", r.StixID, r.Markings.Originator); err != nil || ok {
 			c.Present += btoi(ok)
 			if err != nil {
 				return c, err
@@ -83,7 +123,7 @@ func Load(ctx context.Context, w Writer, actor access.User, b *Bundle, notFound 
 		rep := r.Report
 		rep.Entities = nil
 		for _, m := range r.Mentions {
-			id, err := resolve(m.Ref)
+			id, err := resolve(m.Ref, r.Markings.Originator)
 			if err != nil {
 				return c, fmt.Errorf("import %s: %w", r.StixID, err)
 			}
@@ -95,7 +135,7 @@ func Load(ctx context.Context, w Writer, actor access.User, b *Bundle, notFound 
 		c.Reports++
 	}
 	for _, l := range b.Links {
-		if ok, err := present("link", l.StixID); err != nil || ok {
+		if ok, err := present("link", l.StixID, l.Markings.Originator); err != nil || ok {
 			c.Present += btoi(ok)
 			if err != nil {
 				return c, err
@@ -104,10 +144,10 @@ func Load(ctx context.Context, w Writer, actor access.User, b *Bundle, notFound 
 		}
 		lk := l.Link
 		var err error
-		if lk.Source, err = resolve(l.SourceRef); err != nil {
+		if lk.Source, err = resolve(l.SourceRef, l.Markings.Originator); err != nil {
 			return c, fmt.Errorf("import %s: %w", l.StixID, err)
 		}
-		if lk.Target, err = resolve(l.TargetRef); err != nil {
+		if lk.Target, err = resolve(l.TargetRef, l.Markings.Originator); err != nil {
 			return c, fmt.Errorf("import %s: %w", l.StixID, err)
 		}
 		if _, err := w.CreateLink(ctx, actor, lk); err != nil {

@@ -24,6 +24,7 @@
 package stix
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -86,7 +87,12 @@ func uuid5(name string) string {
 // AgencyID returns the STIX identity id of an agency.
 func AgencyID(code string) string { return "identity--" + uuid5("agency:"+code) }
 
-func placeID(reportStixID string) string { return "location--" + uuid5("report-place:"+reportStixID) }
+// placeID returns the id of the location object of a report's place. A STIX id is unique within
+// its originator's records only, so the originator is part of the name: two agencies' reports
+// with one STIX id, both in an export, get distinct location objects.
+func placeID(originator, reportStixID string) string {
+	return "location--" + uuid5("report-place:"+originator+":"+reportStixID)
+}
 
 // obj is one STIX object as written: properties in insertion order are not needed, JSON
 // objects are unordered; encoding/json sorts map keys, which makes output deterministic.
@@ -168,11 +174,19 @@ func Export(x intel.Export, bundleID string) ([]byte, error) { return export(x, 
 func artifactID(sum [32]byte) string { return "artifact--" + uuid5(fmt.Sprintf("sha256:%x", sum)) }
 
 func export(x intel.Export, contents map[[32]byte][]byte, bundleID string) ([]byte, error) {
-	// Objects are written in STIX id order within each kind, so that the bundle does not
-	// depend on local ids or listing order: the same records give the same bytes on any node.
-	x.Entities = slices.SortedFunc(slices.Values(x.Entities), func(a, b intel.Entity) int { return strings.Compare(a.StixID, b.StixID) })
-	x.Reports = slices.SortedFunc(slices.Values(x.Reports), func(a, b intel.Report) int { return strings.Compare(a.StixID, b.StixID) })
-	x.Links = slices.SortedFunc(slices.Values(x.Links), func(a, b intel.Link) int { return strings.Compare(a.StixID, b.StixID) })
+	// Objects are written in (STIX id, originator) order within each kind, so that the bundle
+	// does not depend on local ids or listing order: the same records give the same bytes on
+	// any node. A STIX id is unique within its originator's records only: records of several
+	// agencies may share one, each with its own created_by_ref.
+	x.Entities = slices.SortedFunc(slices.Values(x.Entities), func(a, b intel.Entity) int {
+		return cmp.Or(strings.Compare(a.StixID, b.StixID), strings.Compare(a.Markings.Originator, b.Markings.Originator))
+	})
+	x.Reports = slices.SortedFunc(slices.Values(x.Reports), func(a, b intel.Report) int {
+		return cmp.Or(strings.Compare(a.StixID, b.StixID), strings.Compare(a.Markings.Originator, b.Markings.Originator))
+	})
+	x.Links = slices.SortedFunc(slices.Values(x.Links), func(a, b intel.Link) int {
+		return cmp.Or(strings.Compare(a.StixID, b.StixID), strings.Compare(a.Markings.Originator, b.Markings.Originator))
+	})
 	objs := markingObjects()
 	agencies := map[string]access.Agency{}
 	for _, a := range x.Agencies {
@@ -273,7 +287,7 @@ func export(x intel.Export, contents map[[32]byte][]byte, bundleID string) ([]by
 		}
 		o["x_accord_attachments"] = atts
 		if r.Location != nil {
-			loc := common(obj{}, "location", placeID(r.StixID), r.Created, r.Markings, "")
+			loc := common(obj{}, "location", placeID(r.Markings.Originator, r.StixID), r.Created, r.Markings, "")
 			loc["latitude"], loc["longitude"] = r.Location.Lat, r.Location.Lon
 			if r.Place != "" {
 				loc["name"] = r.Place

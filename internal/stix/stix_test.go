@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -339,4 +340,126 @@ func FuzzImport(f *testing.F) {
 		}
 		_ = Validate(data)
 	})
+}
+
+// TestLoadPerOriginator loads two copies of one bundle that differ only in their originator
+// (SEMAR, then DEA; same STIX ids) into one store: a STIX id is unique within its originator's
+// records, so the second copy is created, not taken as present, and its references resolve to
+// its own originator's entities. A bundle exported from that store by a user who reads records
+// of both carries both copies, validates, and loads into an empty store with the same counts. A
+// reference from a third originator to an id that two others carry is ambiguous.
+func TestLoadPerOriginator(t *testing.T) {
+	ctx := context.Background()
+	open := func() *store.Sovereignty {
+		st, err := store.Open(ctx, store.Config{DataDir: t.TempDir()}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		sv := st.Sovereignty()
+		if err := sv.Seed(ctx, access.SeedStates, access.SeedAgencies); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"ana", "joe"} { // users 1 and 2 (a RED recipient)
+			if _, err := sv.AddUser(ctx, store.System, store.NewUser{Name: n, Agency: "SEMAR", Roles: []access.Role{access.RoleAnalyst}, Password: "correct horse battery"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return sv
+	}
+	reMark := func(x intel.Export, orig string) intel.Export {
+		x.Agencies = append(x.Agencies, access.Agency{Code: "DEA", State: "USA", Name: "Drug Enforcement Administration"})
+		for i := range x.Entities {
+			x.Entities[i].Markings.Originator = orig
+		}
+		for i := range x.Reports {
+			x.Reports[i].Markings.Originator = orig
+			x.Reports[i].Attachments = nil
+		}
+		for i := range x.Links {
+			x.Links[i].Markings.Originator = orig
+		}
+		return x
+	}
+	bundle := func(x intel.Export) *Bundle {
+		b, err := Export(x, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := Validate(b); len(errs) > 0 {
+			t.Fatalf("bundle does not validate: %v", errs)
+		}
+		in, err := Import(b, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	sv := open()
+	want := Counts{Entities: 4, Reports: 3, Links: 2}
+	for _, orig := range []string{"SEMAR", "DEA"} {
+		c, err := Load(ctx, sv, store.System, bundle(reMark(sampleExport(), orig)), store.ErrNotFound)
+		if err != nil || c != want {
+			t.Fatalf("load the %s copy: %+v %v, want %+v", orig, c, err, want)
+		}
+	}
+	if c, err := Load(ctx, sv, store.System, bundle(reMark(sampleExport(), "DEA")), store.ErrNotFound); err != nil || c != (Counts{Present: 9}) {
+		t.Errorf("load the DEA copy again: %+v %v, want all 9 present", c, err)
+	}
+	// Each copy's report names its own originator's entities.
+	for _, orig := range []string{"SEMAR", "DEA"} {
+		ids, err := sv.IDsOf(ctx, "report", "report--aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa")
+		if err != nil || len(ids) != 2 {
+			t.Fatalf("ids of the report: %v %v", ids, err)
+		}
+		rs, err := sv.Reports(ctx, access.User{ID: 99, Agency: orig, State: "MEX", Roles: []access.Role{access.RoleAnalyst}}, intel.ReportFilter{ID: ids[orig]}, "get")
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("%s report: %v %v", orig, rs, err)
+		}
+		for _, m := range rs[0].Entities {
+			es, err := sv.Entities(ctx, access.User{ID: 99, Agency: orig, State: "MEX", Roles: []access.Role{access.RoleAnalyst}}, intel.EntityFilter{ID: m.EntityID}, "get")
+			if err != nil || len(es) != 1 || es[0].Markings.Originator != orig {
+				t.Errorf("%s report names entity %d: %+v %v, want one of %s", orig, m.EntityID, es, err, orig)
+			}
+		}
+	}
+	// An export holding both copies (the GREEN records of both, for an FGR analyst).
+	fgr := access.User{ID: 98, Name: "fgr", Agency: "FGR", State: "MEX", Roles: []access.Role{access.RoleAnalyst}}
+	x, err := sv.Export(ctx, fgr, intel.ReportFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Reports) != 4 { // the AMBER report (REL TO FGR) and the GREEN one, of each originator
+		t.Fatalf("FGR export: %d reports, want 4", len(x.Reports))
+	}
+	// Mentions of entities the export lacks are dropped for this test's purpose.
+	keep := map[int64]bool{}
+	for _, e := range x.Entities {
+		keep[e.ID] = true
+	}
+	for i := range x.Reports {
+		x.Reports[i].Entities = slices.DeleteFunc(x.Reports[i].Entities, func(m intel.Mention) bool { return !keep[m.EntityID] })
+		x.Reports[i].Attachments = nil
+	}
+	in := bundle(x)
+	c, err := Load(ctx, open(), store.System, in, store.ErrNotFound)
+	if err != nil || c.Reports != 4 || c.Entities != len(x.Entities) || c.Links != len(x.Links) {
+		t.Errorf("load the FGR export (%d entities, %d links) into an empty node: %+v %v", len(x.Entities), len(x.Links), c, err)
+	}
+	// A third originator naming an id that two others carry.
+	fgrReport := reMark(sampleExport(), "FGR")
+	fgrReport.Entities, fgrReport.Links = nil, nil
+	fgrReport.Reports = fgrReport.Reports[:1]
+	b, err := Export(intel.Export{Agencies: fgrReport.Agencies, Entities: sampleExport().Entities, Reports: fgrReport.Reports}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err = Import(b, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Entities = nil // the references now name only what the node holds: SEMAR's and DEA's
+	if _, err := Load(ctx, sv, store.System, in, store.ErrNotFound); !errors.Is(err, ErrAmbiguous) {
+		t.Errorf("FGR report naming an id of SEMAR and DEA: %v, want ErrAmbiguous", err)
+	}
 }

@@ -36,7 +36,9 @@ func (s *Sovereignty) entityVisibleTx(ctx context.Context, q querier, u access.U
 	return nil
 }
 
-// CreateEntity stores an entity (its identifiers are normalised) and returns its id.
+// CreateEntity stores an entity (its identifiers are normalised) and returns its id. An entity
+// of the same originator with the same STIX id is a conflict (ErrConflict); one of another
+// originator is not (see checkStixFree).
 func (s *Sovereignty) CreateEntity(ctx context.Context, actor access.User, e intel.Entity) (int64, error) {
 	if err := e.Validate(); err != nil {
 		return 0, fmt.Errorf("create entity: %w", err)
@@ -69,12 +71,8 @@ func (s *Sovereignty) CreateEntity(ctx context.Context, actor access.User, e int
 		if err := s.checkRel(ctx, tx, e.Markings.RelTo); err != nil {
 			return ledger.Event{}, err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM entities WHERE stix_id = ?`), e.StixID).Scan(&n); err != nil {
-			return ledger.Event{}, err
-		}
-		if n > 0 {
-			return ledger.Event{}, fmt.Errorf("entity %s: %w", e.StixID, ErrConflict)
+		if err := s.checkStixFree(ctx, tx, "entities", e.StixID, e.Markings.Originator); err != nil {
+			return ledger.Event{}, fmt.Errorf("entity %s: %w", e.StixID, err)
 		}
 		var lat, lon any
 		if e.Location != nil {
@@ -251,7 +249,9 @@ func (s *Sovereignty) Entity(ctx context.Context, u access.User, id int64, via s
 	return es[0], nil
 }
 
-// CreateLink stores a link between two entities the actor may read, and returns its id.
+// CreateLink stores a link between two entities the actor may read, and returns its id. A
+// link of the same originator with the same STIX id is a conflict (ErrConflict); one of
+// another originator is not (see checkStixFree).
 func (s *Sovereignty) CreateLink(ctx context.Context, actor access.User, l intel.Link) (int64, error) {
 	if err := l.Validate(); err != nil {
 		return 0, fmt.Errorf("create link: %w", err)
@@ -280,12 +280,8 @@ func (s *Sovereignty) CreateLink(ctx context.Context, actor access.User, l intel
 		if err := s.checkRel(ctx, tx, l.Markings.RelTo); err != nil {
 			return ledger.Event{}, err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM links WHERE stix_id = ?`), l.StixID).Scan(&n); err != nil {
-			return ledger.Event{}, err
-		}
-		if n > 0 {
-			return ledger.Event{}, fmt.Errorf("link %s: %w", l.StixID, ErrConflict)
+		if err := s.checkStixFree(ctx, tx, "links", l.StixID, l.Markings.Originator); err != nil {
+			return ledger.Event{}, fmt.Errorf("link %s: %w", l.StixID, err)
 		}
 		var to any
 		if !l.ValidTo.IsZero() {

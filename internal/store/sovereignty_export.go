@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -56,21 +54,33 @@ func (s *Sovereignty) Export(ctx context.Context, u access.User, f intel.ReportF
 	return x, nil
 }
 
-// IDOf returns the local id of the report, entity or link (kind) with this STIX id, or an
-// error wrapping ErrNotFound. It ignores releasability: it serves imports by the node itself
-// (the System actor), which resolve references between records already on the node.
-func (s *Sovereignty) IDOf(ctx context.Context, kind, stixID string) (int64, error) {
+// IDsOf returns the local ids of the reports, entities or links (kind "report", "entity" or
+// "link") that carry this STIX id, keyed by originating agency: a STIX id is unique within its
+// originator's records only, so several agencies' records may carry it. An id no record
+// carries gives an empty map and no error. It ignores releasability: it serves imports by the
+// node itself (the System actor), which resolve references between records already on the
+// node; it must never answer a user.
+func (s *Sovereignty) IDsOf(ctx context.Context, kind, stixID string) (map[string]int64, error) {
 	table := map[string]string{"report": "reports", "entity": "entities", "link": "links"}[kind]
 	if table == "" {
-		return 0, fmt.Errorf("id of %s: kind must be report, entity or link", kind)
+		return nil, fmt.Errorf("ids of %s: kind must be report, entity or link", kind)
 	}
-	var id int64
-	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT id FROM `+table+` WHERE stix_id = ?`), stixID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%s %s: %w", kind, stixID, ErrNotFound)
-	}
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT originator, id FROM `+table+` WHERE stix_id = ?`), stixID)
 	if err != nil {
-		return 0, fmt.Errorf("id of %s %s: %w", kind, stixID, err)
+		return nil, fmt.Errorf("ids of %s %s: %w", kind, stixID, err)
 	}
-	return id, nil
+	defer rows.Close()
+	ids := map[string]int64{}
+	for rows.Next() {
+		var orig string
+		var id int64
+		if err := rows.Scan(&orig, &id); err != nil {
+			return nil, fmt.Errorf("ids of %s %s: %w", kind, stixID, err)
+		}
+		ids[orig] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ids of %s %s: %w", kind, stixID, err)
+	}
+	return ids, nil
 }

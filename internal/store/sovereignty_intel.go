@@ -46,6 +46,24 @@ func (s *Sovereignty) insertRel(ctx context.Context, tx *sql.Tx, kind string, id
 	return nil
 }
 
+// checkStixFree returns an error wrapping ErrConflict when table ("reports", "entities" or
+// "links") already holds a record of originator with this STIX id. A STIX id is unique within
+// its originator's records only (the unique index on (stix_id, originator), migration 10):
+// records of other agencies that carry the same id are neither consulted nor revealed. Since a
+// writer writes only records originated by its own agency ([checkOriginator]) and a user of the
+// originating agency reads every record of it (access.CanRead, rule 2), the conflict names a
+// record the writer may read, so the answer does not depend on any record hidden from it.
+func (s *Sovereignty) checkStixFree(ctx context.Context, tx *sql.Tx, table, stixID, originator string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM `+table+` WHERE stix_id = ? AND originator = ?`), stixID, originator).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%s already has a record with this STIX id: %w", originator, ErrConflict)
+	}
+	return nil
+}
+
 // insertAudience writes the report_audience rows of a new report (one per audience key, see
 // sovereignty_access.go) and, with SQLite, its full-text row (PostgreSQL derives its tsvector
 // column itself).
@@ -102,7 +120,9 @@ func (s *Sovereignty) checkRel(ctx context.Context, tx *sql.Tx, rel []access.Tar
 // CreateReport stores a report with its attachments' content (by SHA-256; contents maps each
 // attachment's hash to its bytes, and an attachment already stored needs no content) and
 // returns its id. The actor must hold the analyst or watch officer role, its agency must be
-// the originator, and every entity the report names must be readable by the actor.
+// the originator, and every entity the report names must be readable by the actor. A report of
+// the same originator with the same STIX id is a conflict (ErrConflict); one of another
+// originator is not (see checkStixFree).
 func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r intel.Report, contents map[[32]byte][]byte) (int64, error) {
 	if err := r.Validate(); err != nil {
 		return 0, fmt.Errorf("create report: %w", err)
@@ -126,12 +146,8 @@ func (s *Sovereignty) CreateReport(ctx context.Context, actor access.User, r int
 		if err := s.checkRel(ctx, tx, r.Markings.RelTo); err != nil {
 			return ledger.Event{}, err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM reports WHERE stix_id = ?`), r.StixID).Scan(&n); err != nil {
-			return ledger.Event{}, err
-		}
-		if n > 0 {
-			return ledger.Event{}, fmt.Errorf("report %s: %w", r.StixID, ErrConflict)
+		if err := s.checkStixFree(ctx, tx, "reports", r.StixID, r.Markings.Originator); err != nil {
+			return ledger.Event{}, fmt.Errorf("report %s: %w", r.StixID, err)
 		}
 		for _, m := range r.Entities {
 			if err := s.entityVisibleTx(ctx, tx, actor, m.EntityID); err != nil {

@@ -336,3 +336,182 @@ func TestLeakMatrix(t *testing.T) {
 			s.Dialect(), len(lusers), len(access.Roles), len(leakAgencies), n, sum, map[string]int(cnt))
 	})
 }
+
+// TestLeakStixID checks that creating a record with a given STIX id answers the same whatever
+// the records hidden from the writer: a STIX id is unique within its originator's records
+// only, so a writer conflicts with its own agency's records (all readable by it) and never
+// with another agency's. For every report, entity and link of the matrix's markings (two
+// originators), each writer (analyst and watch officer of four agencies) creates a record of
+// the same kind with its STIX id: the writer's own agency's record conflicts, any other is no
+// obstacle (created, as with a fresh id); afterwards the writer still reads exactly what the
+// oracle allows, and a look-up by that STIX id returns exactly the readable records carrying it.
+func TestLeakStixID(t *testing.T) {
+	sovDialects(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		sv := s.Sovereignty()
+		mustSeed(t, sv)
+		users := map[string]access.User{}
+		var writers []leakUser
+		for _, a := range leakAgencies {
+			for _, r := range access.Roles {
+				name := a.code + "-" + string(r)
+				u, err := sv.AddUser(ctx, System, NewUser{Name: name, Agency: a.code, Roles: []access.Role{r}, Password: "matrix password 1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				users[name] = u
+				if r == access.RoleAnalyst || r == access.RoleWatchOfficer {
+					writers = append(writers, leakUser{name: name, agency: a.code, state: a.state, role: string(r)})
+				}
+			}
+		}
+		toMarkings := func(m leakMark) access.Markings {
+			am := access.Markings{Originator: m.orig, TLP: access.TLP(m.tlp)}
+			for _, st := range m.states {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetState, Value: st})
+			}
+			for _, ag := range m.agencies {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetAgency, Value: ag})
+			}
+			for _, n := range m.users {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetUser, Value: strconv.FormatInt(users[n].ID, 10)})
+			}
+			return am
+		}
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		type rec struct {
+			kind   string // report, entity, link
+			id     int64
+			stixID string
+			mark   leakMark
+		}
+		var recs []rec
+		marks := append(leakMarks("SEMAR"), leakMarks("USCG")...)
+		for i, m := range marks {
+			es, rs, lsx := newStixID("identity"), newStixID("report"), newStixID("relationship")
+			eid, err := sv.CreateEntity(ctx, System, intel.Entity{StixID: es, Kind: intel.Person, Name: fmt.Sprintf("Hidden %d", i), Markings: toMarkings(m)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			eid2, err := sv.CreateEntity(ctx, System, intel.Entity{Kind: intel.Person, Name: fmt.Sprintf("Hidden %d b", i), Markings: toMarkings(m)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rid, err := sv.CreateReport(ctx, System, intel.Report{StixID: rs, Markings: toMarkings(m), Discipline: intel.OSINT, Grade: access.Grade{Reliability: 'B', Credibility: 2},
+				Observed: now, Title: fmt.Sprintf("Hidden report %d", i)}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lid, err := sv.CreateLink(ctx, System, intel.Link{StixID: lsx, Source: eid, Target: eid2, Kind: "alias-of", ValidFrom: now, Markings: toMarkings(m)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, rec{"entity", eid, es, m}, rec{"report", rid, rs, m}, rec{"link", lid, lsx, m})
+		}
+		// taken holds the (agency, kind, STIX id) already on the node: the originals, then each
+		// writer's records. A writer conflicts exactly with its own agency's.
+		taken := map[[3]string]bool{}
+		for _, rc := range recs {
+			taken[[3]string{rc.mark.orig, rc.kind, rc.stixID}] = true
+		}
+		checks := 0
+		for _, w := range writers {
+			u := users[w.name]
+			// Two entities of the writer's own agency, for its links.
+			var own [2]int64
+			for i := range own {
+				var err error
+				own[i], err = sv.CreateEntity(ctx, u, intel.Entity{Kind: intel.Person, Name: fmt.Sprintf("own %s %d", w.name, i), Markings: access.Markings{Originator: w.agency, TLP: access.TLPAmberStrict}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, rc := range recs {
+				mk := access.Markings{Originator: w.agency, TLP: access.TLPAmberStrict}
+				create := func() error {
+					var err error
+					switch rc.kind {
+					case "entity":
+						_, err = sv.CreateEntity(ctx, u, intel.Entity{StixID: rc.stixID, Kind: intel.Person, Name: "probe", Markings: mk})
+					case "report":
+						_, err = sv.CreateReport(ctx, u, intel.Report{StixID: rc.stixID, Markings: mk, Discipline: intel.OSINT,
+							Grade: access.Grade{Reliability: 'F', Credibility: 6}, Observed: now, Title: "probe"}, nil)
+					case "link":
+						_, err = sv.CreateLink(ctx, u, intel.Link{StixID: rc.stixID, Source: own[0], Target: own[1], Kind: "probe", ValidFrom: now, Markings: mk})
+					}
+					return err
+				}
+				checks++
+				err := create()
+				readable := leakOracle(w, rc.mark)
+				key := [3]string{w.agency, rc.kind, rc.stixID}
+				switch {
+				case taken[key]:
+					// Its own agency's record, which it reads (the original when its agency
+					// originated it: the oracle must agree): the documented conflict.
+					if w.agency == rc.mark.orig && !readable || !errors.Is(err, ErrConflict) {
+						t.Errorf("%s: %s %d (%+v), STIX id its agency holds: got %v, want a conflict", w.name, rc.kind, rc.id, rc.mark, err)
+					}
+					continue
+				case err != nil:
+					t.Errorf("LEAK? %s: %s with the STIX id of %s %d (%+v, readable %v): %v, want created as with a fresh id", w.name, rc.kind, rc.kind, rc.id, rc.mark, readable, err)
+					continue
+				}
+				taken[key] = true
+				// Its own record now carries the id: a second create conflicts, whoever else holds it.
+				if err := create(); !errors.Is(err, ErrConflict) {
+					t.Errorf("%s: second %s with STIX id %s: got %v, want a conflict", w.name, rc.kind, rc.stixID, err)
+				}
+			}
+			// Reading is unchanged, and a look-up by STIX id returns exactly the readable records.
+			for _, rc := range recs {
+				readable := leakOracle(w, rc.mark)
+				var got []int64
+				var err error
+				switch rc.kind {
+				case "report":
+					_, err = sv.Report(ctx, u, rc.id, "get")
+					var rs []intel.Report
+					rs, _ = sv.Reports(ctx, u, intel.ReportFilter{StixID: rc.stixID, Limit: -1}, "list")
+					for _, r := range rs {
+						got = append(got, r.ID)
+					}
+				case "entity":
+					_, err = sv.Entity(ctx, u, rc.id, "get")
+					var es []intel.Entity
+					es, _ = sv.Entities(ctx, u, intel.EntityFilter{StixID: rc.stixID, Limit: -1}, "list")
+					for _, e := range es {
+						got = append(got, e.ID)
+					}
+				case "link":
+					ls, lerr := sv.Links(ctx, u, intel.LinkFilter{Limit: -1}, "list")
+					if lerr != nil {
+						t.Fatal(lerr)
+					}
+					err = ErrNotFound
+					for _, l := range ls {
+						if l.ID == rc.id {
+							err = nil
+						}
+						if l.StixID == rc.stixID {
+							got = append(got, l.ID)
+						}
+					}
+				}
+				if (err == nil) != readable {
+					t.Errorf("LEAK? %s reads %s %d (%+v): %v, oracle says %v", w.name, rc.kind, rc.id, rc.mark, err, readable)
+				}
+				// The writer's own record with this id (its agency's: its own copy, or the
+				// original when its agency originated it) and the original when readable.
+				want := 1
+				if readable && w.agency != rc.mark.orig {
+					want = 2
+				}
+				if slices.Contains(got, rc.id) != readable || len(got) != want {
+					t.Errorf("%s: %s look-up by STIX id %s: got ids %v, want %d including %d: %v", w.name, rc.kind, rc.stixID, got, want, rc.id, readable)
+				}
+			}
+		}
+		t.Logf("STIX id leak checks (%s): %d writers × %d records: %d creates", s.Dialect(), len(writers), len(recs), checks)
+	})
+}

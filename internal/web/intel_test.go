@@ -500,3 +500,146 @@ func TestAPILeakMatrix(t *testing.T) {
 		t.Logf("API leak matrix (%s): %d users × %d marking variants, %d (user, record, route) cases", st.Dialect(), len(users), len(marks), cases)
 	})
 }
+
+// TestAPILeakStixID drives POST /api/v1/reports and /api/v1/entities as the analyst of each of
+// four agencies with the STIX id of every report and entity of two originators (each marking
+// variant of TestAPILeakMatrix): the answer must not depend on records hidden from the writer.
+// With another agency's id (readable or not) the status and body shape are exactly those of a
+// fresh id (201 {"id"}), the body names nothing of the other record, and the other record stays
+// unreadable when it was; with its own agency's id (a record it reads) the answer is 409.
+func TestAPILeakStixID(t *testing.T) {
+	intelDialects(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		srv, sv := newIntelServer(t, st, func(c *IntelConfig) { c.LoginBurstIP, c.LoginBurstName = 1000, 10 })
+		agencies := []struct{ code, state string }{{"SEMAR", "MEX"}, {"FGR", "MEX"}, {"USCG", "USA"}, {"DEA", "USA"}}
+		type tu struct {
+			name, agency, state, role, bearer string
+			id                                int64
+		}
+		var writers []*tu
+		byName := map[string]*tu{}
+		for _, a := range agencies {
+			for _, r := range []access.Role{access.RoleAnalyst, access.RoleApprover} {
+				u := &tu{name: a.code + "-" + string(r), agency: a.code, state: a.state, role: string(r)}
+				au, err := sv.AddUser(ctx, store.System, store.NewUser{Name: u.name, Agency: a.code, Roles: []access.Role{r}, Password: "matrix password 1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				u.id = au.ID
+				byName[u.name] = u
+				if r == access.RoleAnalyst {
+					writers = append(writers, u)
+				}
+			}
+		}
+		var marks []apiMark
+		for _, orig := range []string{"SEMAR", "DEA"} {
+			marks = append(marks,
+				apiMark{orig: orig, tlp: "CLEAR"},
+				apiMark{orig: orig, tlp: "GREEN", rel: []string{"agency:FGR"}},
+				apiMark{orig: orig, tlp: "AMBER"},
+				apiMark{orig: orig, tlp: "AMBER", rel: []string{"state:MEX"}},
+				apiMark{orig: orig, tlp: "AMBER+STRICT"},
+				apiMark{orig: orig, tlp: "RED", redTo: []string{"USCG-analyst"}},
+				apiMark{orig: orig, tlp: "RED", redTo: []string{"FGR-approver"}},
+			)
+		}
+		seq := 0
+		stixID := func(typ string) string {
+			seq++
+			return fmt.Sprintf("%s--%08x-0000-4000-8000-%012x", typ, time.Now().UnixNano()&0xffffffff, seq)
+		}
+		type rec struct {
+			kind, path, stixID, canary string
+			id                         int64
+			mark                       apiMark
+		}
+		var recs []rec
+		now := time.Now().UTC().Truncate(time.Second)
+		for i, m := range marks {
+			am := access.Markings{Originator: m.orig, TLP: access.TLP(m.tlp)}
+			for _, r := range m.rel {
+				tg, _ := access.ParseTarget(r)
+				am.RelTo = append(am.RelTo, tg)
+			}
+			for _, n := range m.redTo {
+				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetUser, Value: strconv.FormatInt(byName[n].id, 10)})
+			}
+			es, rs := stixID("infrastructure"), stixID("report")
+			canary := fmt.Sprintf("stixcanary%d", i)
+			eid, err := sv.CreateEntity(ctx, store.System, intel.Entity{StixID: es, Kind: intel.Vessel, Name: canary, Markings: am})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rid, err := sv.CreateReport(ctx, store.System, intel.Report{StixID: rs, Markings: am, Discipline: intel.SIGINT, Grade: access.Grade{Reliability: 'C', Credibility: 3},
+				Observed: now, Title: canary}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, rec{"entity", "/api/v1/entities", es, canary, eid, m}, rec{"report", "/api/v1/reports", rs, canary, rid, m})
+		}
+		body := func(u *tu, kind, stixID string) map[string]any {
+			mk := map[string]any{"originator": u.agency, "tlp": "AMBER+STRICT"}
+			if kind == "entity" {
+				return map[string]any{"stix_id": stixID, "kind": "vessel", "name": "probe", "markings": mk}
+			}
+			return map[string]any{"stix_id": stixID, "markings": mk, "discipline": "OSINT", "grade": "F6", "observed": now.Format(time.RFC3339), "title": "probe"}
+		}
+		shape := func(b []byte) string {
+			var v map[string]any
+			if err := json.Unmarshal(b, &v); err != nil {
+				return "not a JSON object: " + string(b)
+			}
+			keys := slices.Sorted(func(yield func(string) bool) {
+				for k := range v {
+					if !yield(k) {
+						return
+					}
+				}
+			})
+			return strings.Join(keys, ",")
+		}
+		cases := 0
+		for _, u := range writers {
+			rec := call(t, srv, "POST", "/api/v1/login", map[string]string{"name": u.name, "password": "matrix password 1", "kind": "token"})
+			var lr struct{ Token string }
+			if json.Unmarshal(rec.Body.Bytes(), &lr); rec.Code != 200 || lr.Token == "" {
+				t.Fatalf("login %s: %d %s", u.name, rec.Code, rec.Body)
+			}
+			u.bearer = "Authorization: Bearer " + lr.Token
+			for _, r := range recs {
+				cases++
+				readable := apiOracle(u.role, u.agency, u.state, u.name, r.mark)
+				typ, _, _ := strings.Cut(r.stixID, "--")
+				fresh := call(t, srv, "POST", r.path, body(u, r.kind, stixID(typ)), u.bearer)
+				if fresh.Code != 201 {
+					t.Fatalf("%s: POST %s with a fresh STIX id: %d %s", u.name, r.path, fresh.Code, fresh.Body)
+				}
+				reuse := call(t, srv, "POST", r.path, body(u, r.kind, r.stixID), u.bearer)
+				if u.agency == r.mark.orig {
+					// Its own agency's record, which it reads: the documented conflict.
+					if reuse.Code != 409 || !readable {
+						t.Errorf("%s: POST %s with the STIX id of its agency's %s %d: %d %s, want 409", u.name, r.path, r.kind, r.id, reuse.Code, reuse.Body)
+					}
+					continue
+				}
+				if reuse.Code != fresh.Code || shape(reuse.Body.Bytes()) != shape(fresh.Body.Bytes()) {
+					t.Errorf("LEAK %s: POST %s with the STIX id of %s %d (%+v, readable %v): %d %s; with a fresh id: %d %s",
+						u.name, r.path, r.kind, r.id, r.mark, readable, reuse.Code, reuse.Body, fresh.Code, fresh.Body)
+				}
+				if strings.Contains(reuse.Body.String(), r.canary) || strings.Contains(reuse.Body.String(), strconv.FormatInt(r.id, 10)+",") {
+					t.Errorf("LEAK %s: POST %s answer names %s %d: %s", u.name, r.path, r.kind, r.id, reuse.Body)
+				}
+				get := call(t, srv, "GET", r.path+"/"+strconv.FormatInt(r.id, 10), nil, u.bearer)
+				if (get.Code == 200) != readable {
+					t.Errorf("LEAK? %s: GET %s %d (%+v) after reusing its STIX id: %d, readable %v", u.name, r.kind, r.id, r.mark, get.Code, readable)
+				}
+				// Posting the same id again conflicts with the writer's own new record.
+				if again := call(t, srv, "POST", r.path, body(u, r.kind, r.stixID), u.bearer); again.Code != 409 {
+					t.Errorf("%s: second POST %s with STIX id %s: %d %s, want 409", u.name, r.path, r.stixID, again.Code, again.Body)
+				}
+			}
+		}
+		t.Logf("API STIX id leak checks (%s): %d writers × %d records: %d cases", st.Dialect(), len(writers), len(recs), cases)
+	})
+}
