@@ -117,6 +117,7 @@ type probe struct {
 	stixProbes    int                            // POSTs reusing the STIX id of a report the writer may not read
 	stixConflicts int                            // ... answered 409, which tells the writer the hidden report exists (a leak)
 	stixCreated   int                            // ... answered 201 like a fresh id (a STIX id is unique per originator)
+	stixRefused   int                            // ... answered 403: the user holds no writing role
 	rejected      int
 	accepted      []string
 	leakCount     int
@@ -1763,6 +1764,8 @@ func (p *probe) writeAttacks(u *user) []job {
 				switch st {
 				case 201:
 					p.stixCreated++
+				case 403:
+					p.stixRefused++ // no writing role: refused as with a fresh id
 				case 409:
 					p.stixConflicts++
 					p.leakCount++
@@ -1919,7 +1922,7 @@ func (p *probe) summary(label string) {
 		fmt.Printf("[%s] vessels of feeds not releasable to the user, of the simulated vessels (ground truth) listed by GET /api/v1/vessels (docs/api.md: not yet filtered per feed): %s\n", label, strings.Join(vg, " "))
 	}
 	p.checkExistence(label)
-	fmt.Printf("[%s] existence: of %d reports created with the STIX id of a report the writer may not read, %d answered 201 like a fresh id, %d answered 409 (leaks)\n", label, p.stixProbes, p.stixCreated, p.stixConflicts)
+	fmt.Printf("[%s] existence: of %d reports created with the STIX id of a report the writer may not read, %d answered 201 like a fresh id, %d answered 409 (leaks), %d 403 (no writing role)\n", label, p.stixProbes, p.stixCreated, p.stixConflicts, p.stixRefused)
 	var errs []string
 	for k, n := range p.errors5xx {
 		errs = append(errs, fmt.Sprintf("%d× %s", n, k))
