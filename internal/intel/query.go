@@ -44,7 +44,7 @@ type BBox struct {
 // time, newest first, then by id descending.
 type ReportFilter struct {
 	ID         int64      // one report (get)
-	StixID     string     // one report by STIX id
+	StixID     string     // reports with this STIX id: at most one per originator, each releasable to the reader
 	Discipline Discipline // one discipline
 	Originator string     // one originating agency
 	TLP        access.TLP // one level
@@ -62,7 +62,7 @@ type ReportFilter struct {
 // EntityFilter selects entities. Zero fields do not filter. Results are ordered by id.
 type EntityFilter struct {
 	ID         int64
-	StixID     string
+	StixID     string // entities with this STIX id: at most one per originator, each releasable to the reader
 	Kind       EntityKind
 	Text       string      // case-insensitive substring of the name or an alias
 	Identifier *Identifier // exact identifier (normalised before matching)
