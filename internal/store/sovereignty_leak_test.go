@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"accord/internal/access"
 	"accord/internal/intel"
+	"accord/internal/ledger"
 )
 
 // The leak matrix: every role × agency (two states) × TLP level × releasability variant ×
@@ -514,4 +517,103 @@ func TestLeakStixID(t *testing.T) {
 		}
 		t.Logf("STIX id leak checks (%s): %d writers × %d records: %d creates", s.Dialect(), len(writers), len(recs), checks)
 	})
+}
+
+// TestMigration10Rebuild runs the SQLite statements of migration 0010 (the rebuild of reports,
+// entities and links without the global UNIQUE (stix_id)) again over a populated store, as an
+// upgrade from version 9 would run them, and checks that every record reads back the same,
+// with the same ids (search through reports_fts included), that the per-originator unique
+// index is in place, and that the ledger still verifies against the records.
+func TestMigration10Rebuild(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, Config{DataDir: t.TempDir()})
+	registerAll(s)
+	sv := s.Sovereignty()
+	mustSeed(t, sv)
+	ana, err := sv.AddUser(ctx, System, NewUser{Name: "ana", Agency: "SEMAR", Roles: []access.Role{access.RoleAnalyst}, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dea, err := sv.AddUser(ctx, System, NewUser{Name: "dan", Agency: "DEA", Roles: []access.Role{access.RoleAnalyst}, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	green := access.Markings{Originator: "SEMAR", TLP: access.TLPGreen}
+	var ents [2]int64
+	for i := range ents {
+		if ents[i], err = sv.CreateEntity(ctx, ana, intel.Entity{Kind: intel.Vessel, Name: fmt.Sprintf("Lancha %d", i), Aliases: []string{"alias"}, Markings: green}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rid, err := sv.CreateReport(ctx, ana, intel.Report{StixID: "report--aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", Markings: green, Discipline: intel.HUMINT,
+		Grade: access.Grade{Reliability: 'B', Credibility: 2}, Observed: now, Location: &intel.Point{Lat: 22, Lon: -97}, Place: "Tampico",
+		Title: "Reunión en Tampico", Text: "palabraunica", Entities: []intel.Mention{{EntityID: ents[0], Stance: intel.Supports}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.CreateLink(ctx, ana, intel.Link{Source: ents[0], Target: ents[1], Kind: "tows", ValidFrom: now, Markings: green}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.CreateReport(ctx, dea, intel.Report{StixID: "report--aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", Markings: access.Markings{Originator: "DEA", TLP: access.TLPAmberStrict},
+		Discipline: intel.SIGINT, Grade: access.Grade{Reliability: 'C', Credibility: 3}, Observed: now, Title: "same id, DEA"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	type snapshot struct {
+		Reports, Found []intel.Report
+		Entities       []intel.Entity
+		Links          []intel.Link
+	}
+	snap := func() snapshot {
+		var x snapshot
+		var err error
+		if x.Reports, err = sv.Reports(ctx, ana, intel.ReportFilter{Limit: -1}, "list"); err != nil {
+			t.Fatal(err)
+		}
+		if x.Found, err = sv.Reports(ctx, ana, intel.ReportFilter{Text: "PALABRAUNICA", Limit: -1}, "search"); err != nil {
+			t.Fatal(err)
+		}
+		if x.Entities, err = sv.Entities(ctx, ana, intel.EntityFilter{Limit: -1}, "list"); err != nil {
+			t.Fatal(err)
+		}
+		if x.Links, err = sv.Links(ctx, ana, intel.LinkFilter{Limit: -1}, "list"); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	before := snap()
+	if len(before.Found) != 1 || before.Found[0].ID != rid || len(before.Reports) != 1 || len(before.Entities) != 2 || len(before.Links) != 1 {
+		t.Fatalf("before: %+v", before)
+	}
+	ms, err := migrations(DialectSQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 10 || ms[9].version != 10 {
+		t.Fatalf("migration 10 not found")
+	}
+	if _, err := s.Apply(ctx, func(ctx context.Context, tx *sql.Tx) (ledger.Event, error) {
+		if _, err := tx.ExecContext(ctx, ms[9].sql); err != nil {
+			return ledger.Event{}, err
+		}
+		return ledger.Event{Actor: ledger.Actor{User: "test", Agency: "node", State: "node"}, Action: "test.rebuild", RecordType: "test", RecordID: "1", Content: ledger.NoContent}, nil
+	}); err != nil {
+		t.Fatalf("migration 0010 again: %v", err)
+	}
+	if after := snap(); !reflect.DeepEqual(before, after) {
+		t.Errorf("records changed by the rebuild:\nbefore %+v\nafter  %+v", before, after)
+	}
+	for _, ix := range []string{"reports_stix_originator", "entities_stix_originator", "links_stix_originator", "reports_observed", "entities_name", "links_source"} {
+		var n int
+		if err := sv.rdb.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`, ix).Scan(&n); err != nil || n != 1 {
+			t.Errorf("index %s after the rebuild: %d %v", ix, n, err)
+		}
+	}
+	if _, err := sv.CreateReport(ctx, ana, intel.Report{StixID: "report--aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", Markings: green, Discipline: intel.OSINT,
+		Grade: access.Grade{Reliability: 'F', Credibility: 6}, Observed: now, Title: "dup"}, nil); !errors.Is(err, ErrConflict) {
+		t.Errorf("SEMAR's own STIX id after the rebuild: %v, want a conflict", err)
+	}
+	if rep := verifyStore(t, s); !rep.OK() {
+		t.Errorf("ledger after the rebuild: %v", rep.Problems)
+	}
 }
