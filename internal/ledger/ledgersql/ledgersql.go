@@ -410,26 +410,18 @@ func (r *Reader) Entries(ctx context.Context, from int64, limit int) ([]ledger.S
 
 // Checkpoints implements [ledger.LogReader]: every stored checkpoint, by increasing size.
 func (r *Reader) Checkpoints(ctx context.Context) ([][]byte, error) {
-	rows, err := r.db.QueryContext(ctx, `SELECT note FROM ledger_checkpoints ORDER BY size`)
-	if err != nil {
-		return nil, fmt.Errorf("read checkpoints: %w", err)
-	}
-	defer rows.Close()
-	var out [][]byte
-	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
-			return nil, fmt.Errorf("read checkpoints: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return r.notes(ctx, `SELECT note FROM ledger_checkpoints ORDER BY size`)
 }
 
 // LatestCheckpoints returns the n stored checkpoints of largest size, largest first: what a
 // status view lists, read without every older checkpoint.
 func (r *Reader) LatestCheckpoints(ctx context.Context, n int) ([][]byte, error) {
-	rows, err := r.db.QueryContext(ctx, r.d.q(`SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT ?`), n)
+	return r.notes(ctx, r.d.q(`SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT ?`), n)
+}
+
+// notes runs a query of checkpoint notes.
+func (r *Reader) notes(ctx context.Context, query string, args ...any) ([][]byte, error) {
+	rows, err := r.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read checkpoints: %w", err)
 	}
