@@ -47,9 +47,10 @@ cbp_an CBP analyst"
 
 # A simulated AIS feed so that the detectors raise alerts (docs/detect.md: an alert is marked
 # with its feed's originator and most restrictive TLP). The probe maps each vessel to its feed
-# through the ground truth; it accepts several feeds (TRUTH=ORIGINATOR/TLP,...), but with feeds
-# of several agencies every alert took the mixed marking and no user read any (see README), so
-# one SEMAR AMBER feed is used: SEMAR reads its alerts and opens cases, the others must not.
+# through the ground truth; it accepts several feeds (TRUTH=ORIGINATOR/TLP,...; an alert is
+# marked from the feeds of the vessels it names), e.g.
+# LEAKPROBE_FEEDS="FGR/CLEAR USCG/AMBER+STRICT". By default one SEMAR AMBER feed is used: SEMAR
+# reads its alerts and opens cases, the others must not.
 feeds=""
 alertfeeds=""
 simstart=$(date -u -d '-20 hours' +%Y-%m-%dT%H:%M:%SZ)
