@@ -11,12 +11,14 @@
 import { config } from './config.js';
 
 export class ApiError extends Error {
-  constructor(kind, status, code, message, path) {
+  // fields: the server's list of field problems ([{field, problem, fix}]) of a 400 "invalid".
+  constructor(kind, status, code, message, path, fields = []) {
     super(message || kind);
     this.kind = kind;
     this.status = status;
     this.code = code;
     this.path = path;
+    this.fields = fields;
   }
 }
 
@@ -77,5 +79,6 @@ export async function api(path, opts = {}) {
   else if (res.status === 400 || res.status === 409 || res.status === 422) kind = 'rejected';
   else if (res.status === 429) kind = 'rejected';
   else if (res.status === 503) kind = 'unavailable';
-  throw new ApiError(kind, res.status, code, message, path);
+  const fields = Array.isArray(body?.error?.fields) ? body.error.fields.filter((f) => f && typeof f.field === 'string') : [];
+  throw new ApiError(kind, res.status, code, message, path, fields);
 }

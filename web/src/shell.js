@@ -12,10 +12,15 @@ export function errorView(err, opts = {}) {
   const feature = opts.feature || t('errors.thisFeature');
   const title = t(`errors.${kind}.title`, { feature, status: err?.status ?? '' });
   const next = [t(`errors.${kind}.next`, { feature, path: err?.path ? '/api/v1' + err.path : '' })];
-  if ((kind === 'rejected' || kind === 'notfound' || kind === 'unavailable') && err?.message) next.push(t('errors.serverSaid', { message: err.message }));
+  // A refusal that lists several field problems shows them all, one per line.
+  const fields = kind === 'rejected' && err?.fields?.length > 1 ? err.fields : [];
+  if ((kind === 'rejected' || kind === 'notfound' || kind === 'unavailable') && err?.message && !fields.length) next.push(t('errors.serverSaid', { message: err.message }));
+  if (fields.length) next.push(t('errors.serverFields', { count: fields.length }));
   if (opts.retrying) next.push(t('errors.retrying'));
   const box = h('div', { class: 'error' + (opts.compact ? ' compact' : ''), role: 'alert', dataset: { kind } },
-    h('strong', {}, title), ' ', h('span', {}, next.join(' ')));
+    h('strong', {}, title), ' ', h('span', {}, next.join(' ')),
+    fields.length ? h('ul', { class: 'fielderrors' }, fields.map((f) => h('li', { dataset: { field: f.field } },
+      h('code', {}, f.field), `: ${f.problem || ''}${f.fix ? ` — ${f.fix}` : ''}`))) : null);
   if (kind === 'auth') box.append(' ', h('a', { href: '#/login' }, t('errors.auth.link')));
   if (opts.retry) box.append(' ', h('button', { type: 'button', class: 'btn', on: { click: opts.retry } }, t('common.retry')));
   return box;

@@ -334,8 +334,10 @@ async function scenarios(base, dir) {
     const r = await fetch('/api/v1' + p, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
     return r.ok ? r.json() : { status: r.status };
   }, path);
-  const signIn = async (locale, name, landing) => {
-    const { page } = await guardedPage(browser, base, problems, { locale, allowStatus: allow401 });
+  // signIn opens a page signed in as name; expect(url, status) allows HTTP errors the step
+  // provokes on purpose, besides the 401s of signing in.
+  const signIn = async (locale, name, landing, expect = () => false) => {
+    const { page } = await guardedPage(browser, base, problems, { locale, allowStatus: (u, s) => allow401(u, s) || expect(u, s) });
     pages.push(page);
     await page.goto(base + '/#/login', { waitUntil: 'load', timeout: timeoutMs });
     await page.waitForSelector('#login-user');
@@ -412,7 +414,9 @@ async function scenarios(base, dir) {
     await snap(semar, 'cases-es');
 
     // 2. DEA analyst: a joint patrol on Mexican territory (Sinaloa coast), in English.
-    const dea = await signIn('en-US', 'analista.dea', '#/operations');
+    let invalidProposals = 1; // the one invalid proposal sent on purpose below
+    const dea = await signIn('en-US', 'analista.dea', '#/operations',
+      (u, s) => s === 400 && new URL(u).pathname === '/api/v1/operations' && invalidProposals-- > 0);
     await dea.waitForSelector('#op-form .picker-map canvas', { timeout: timeoutMs });
     // The pointer path: a click on the map fills latitude and longitude.
     const box = await dea.locator('#op-form .picker-map canvas').boundingBox();
@@ -435,6 +439,21 @@ async function scenarios(base, dir) {
     await dea.fill('#op-p1-agency', 'SEMAR');
     await dea.fill('#op-p1-count', '12');
     await dea.waitForTimeout(500);
+    // Two mistakes at once (a window that ends before it starts, an agency of spaces): the
+    // page lists every field problem the server found, then the corrected form is sent.
+    const start = await dea.inputValue('#op-start'), end = await dea.inputValue('#op-end');
+    await dea.fill('#op-end', start);
+    await dea.fill('#op-start', end);
+    await dea.fill('#op-p0-agency', '   ');
+    await dea.click('#op-form button[type=submit]');
+    await dea.waitForSelector('#op-result .error', { timeout: timeoutMs });
+    const problems2 = await dea.$$eval('#op-result .error li', (l) => l.map((x) => x.dataset.field));
+    console.log(`${elapsed()} invalid proposal: fields ${problems2.join(', ')}`);
+    check(problems2.includes('end') && problems2.includes('participants[0].agency'), `the refusal should list both field problems (end, participants[0].agency): ${problems2.join(', ')}`);
+    await snap(dea, 'operation-invalid-en');
+    await dea.fill('#op-start', start);
+    await dea.fill('#op-end', end);
+    await dea.fill('#op-p0-agency', 'DEA');
     await snap(dea, 'operation-form-en');
     await dea.click('#op-form button[type=submit]');
     await dea.waitForSelector('#op-result .decisionbox, #op-result .error', { timeout: timeoutMs });
