@@ -83,6 +83,41 @@ func leakMarks(orig string) []leakMark {
 	}
 }
 
+// addLeakUsers adds one user per leak agency and role, and returns them by name and as
+// leakUsers in agency, then role order.
+func addLeakUsers(t *testing.T, sv *Sovereignty) (map[string]access.User, []leakUser) {
+	t.Helper()
+	users := map[string]access.User{}
+	var lusers []leakUser
+	for _, a := range leakAgencies {
+		for _, r := range access.Roles {
+			name := a.code + "-" + string(r)
+			u, err := sv.AddUser(context.Background(), System, NewUser{Name: name, Agency: a.code, Roles: []access.Role{r}, Password: "matrix password 1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			users[name] = u
+			lusers = append(lusers, leakUser{name: name, agency: a.code, state: a.state, role: string(r)})
+		}
+	}
+	return users, lusers
+}
+
+// markings converts m to access markings, naming its users by their ids in users.
+func (m leakMark) markings(users map[string]access.User) access.Markings {
+	am := access.Markings{Originator: m.orig, TLP: access.TLP(m.tlp)}
+	for _, st := range m.states {
+		am.RelTo = append(am.RelTo, access.Target{Type: access.TargetState, Value: st})
+	}
+	for _, ag := range m.agencies {
+		am.RelTo = append(am.RelTo, access.Target{Type: access.TargetAgency, Value: ag})
+	}
+	for _, n := range m.users {
+		am.RelTo = append(am.RelTo, access.Target{Type: access.TargetUser, Value: strconv.FormatInt(users[n].ID, 10)})
+	}
+	return am
+}
+
 // leakCounter counts the (user, record, path) decisions checked.
 type leakCounter map[string]int
 
@@ -91,32 +126,8 @@ func TestLeakMatrix(t *testing.T) {
 		ctx := context.Background()
 		sv := s.Sovereignty()
 		mustSeed(t, sv)
-		users := map[string]access.User{}
-		var lusers []leakUser
-		for _, a := range leakAgencies {
-			for _, r := range access.Roles {
-				name := a.code + "-" + string(r)
-				u, err := sv.AddUser(ctx, System, NewUser{Name: name, Agency: a.code, Roles: []access.Role{r}, Password: "matrix password 1"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				users[name] = u
-				lusers = append(lusers, leakUser{name: name, agency: a.code, state: a.state, role: string(r)})
-			}
-		}
-		toMarkings := func(m leakMark) access.Markings {
-			am := access.Markings{Originator: m.orig, TLP: access.TLP(m.tlp)}
-			for _, st := range m.states {
-				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetState, Value: st})
-			}
-			for _, ag := range m.agencies {
-				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetAgency, Value: ag})
-			}
-			for _, n := range m.users {
-				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetUser, Value: strconv.FormatInt(users[n].ID, 10)})
-			}
-			return am
-		}
+		users, lusers := addLeakUsers(t, sv)
+		toMarkings := func(m leakMark) access.Markings { return m.markings(users) }
 		marks := append(leakMarks("SEMAR"), leakMarks("USCG")...)
 		n := len(marks)
 		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
@@ -353,34 +364,14 @@ func TestLeakStixID(t *testing.T) {
 		ctx := context.Background()
 		sv := s.Sovereignty()
 		mustSeed(t, sv)
-		users := map[string]access.User{}
+		users, all := addLeakUsers(t, sv)
 		var writers []leakUser
-		for _, a := range leakAgencies {
-			for _, r := range access.Roles {
-				name := a.code + "-" + string(r)
-				u, err := sv.AddUser(ctx, System, NewUser{Name: name, Agency: a.code, Roles: []access.Role{r}, Password: "matrix password 1"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				users[name] = u
-				if r == access.RoleAnalyst || r == access.RoleWatchOfficer {
-					writers = append(writers, leakUser{name: name, agency: a.code, state: a.state, role: string(r)})
-				}
+		for _, lu := range all {
+			if lu.role == string(access.RoleAnalyst) || lu.role == string(access.RoleWatchOfficer) {
+				writers = append(writers, lu)
 			}
 		}
-		toMarkings := func(m leakMark) access.Markings {
-			am := access.Markings{Originator: m.orig, TLP: access.TLP(m.tlp)}
-			for _, st := range m.states {
-				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetState, Value: st})
-			}
-			for _, ag := range m.agencies {
-				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetAgency, Value: ag})
-			}
-			for _, n := range m.users {
-				am.RelTo = append(am.RelTo, access.Target{Type: access.TargetUser, Value: strconv.FormatInt(users[n].ID, 10)})
-			}
-			return am
-		}
+		toMarkings := func(m leakMark) access.Markings { return m.markings(users) }
 		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 		type rec struct {
 			kind   string // report, entity, link
